@@ -1,0 +1,71 @@
+"""Model fields that clean their text on every save, whatever the path."""
+
+from django.db import models
+from django_prose_editor.fields import ProseEditorField
+
+from .text import clean_text, sanitize_html
+
+
+class _CleanedOnSave:
+    """Clean in ``to_python`` (so form validation and length limits see the
+    cleaned value) and again in ``pre_save`` (so ``save()`` and ``bulk_create()``
+    from code never store raw text)."""
+
+    def clean_value(self, value):
+        raise NotImplementedError
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.clean_value(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str):
+            value = self.clean_value(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+class PlainTextField(_CleanedOnSave, models.CharField):
+    """A one-line text: normalised, without control or bidi-override characters."""
+
+    def clean_value(self, value):
+        return clean_text(value)
+
+
+class PlainTextAreaField(_CleanedOnSave, models.TextField):
+    """Like ``PlainTextField`` but keeps line breaks."""
+
+    def clean_value(self, value):
+        return clean_text(value, multiline=True)
+
+
+RICH_TEXT_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"protocols": ["http", "https", "mailto", "tel"]},
+    "History": True,
+}
+
+
+class SanitizedHTMLField(_CleanedOnSave, ProseEditorField):
+    """Rich text edited with ProseMirror and stored only after nh3 sanitising."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("extensions", dict(RICH_TEXT_EXTENSIONS))
+        kwargs.setdefault("sanitize", sanitize_html)
+        super().__init__(*args, **kwargs)
+
+    def clean_value(self, value):
+        return sanitize_html(value)

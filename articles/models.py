@@ -1,0 +1,458 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .fields import PlainTextAreaField, PlainTextField, SanitizedHTMLField
+from .querysets import ArticleQuerySet
+from .text import html_to_text
+
+SLUG_MAX_LENGTH = 120
+
+
+def unique_slug(model, text: str, *, fallback: str, exclude_pk=None) -> str:
+    """A slug for ``text`` that no other ``model`` row uses.
+
+    Unicode letters are kept (a CJK headline gets a CJK slug); text with
+    nothing sluggable (only emoji or punctuation) falls back to ``fallback``.
+    """
+    base = slugify(text, allow_unicode=True)[: SLUG_MAX_LENGTH - 8].strip("-")
+    base = base or fallback
+    others = model._default_manager.exclude(pk=exclude_pk)
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, counter = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
+
+
+class Section(models.Model):
+    name = PlainTextField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = PlainTextAreaField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first in menus.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A byline: a staff journalist, a contributor or a wire agency."""
+
+    name = PlainTextField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    bio = PlainTextAreaField(_("short bio"), blank=True, max_length=1000)
+    photo = models.ForeignKey(
+        "articles.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="byline",
+        help_text=_("Leave empty for bylines that are not staff, e.g. a wire agency."),
+    )
+    is_agency = models.BooleanField(
+        _("wire agency"), default=False, help_text=_("For example Reuters or AFP.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                Author, self.name, fallback="author", exclude_pk=self.pk
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+def image_upload_to(instance, filename):
+    """Storage names are generated, never taken from the uploaded file name."""
+    stem = instance.content_hash[:24]
+    return f"images/{timezone.now():%Y/%m}/{stem}.{instance.format_extension}"
+
+
+class Image(models.Model):
+    """A photo in the library, reusable across stories."""
+
+    class Format(models.TextChoices):
+        JPEG = "JPEG", "JPEG"
+        PNG = "PNG", "PNG"
+        GIF = "GIF", "GIF"
+        WEBP = "WEBP", "WebP"
+
+    file = models.FileField(_("file"), upload_to=image_upload_to, max_length=255)
+    title = PlainTextField(_("title"), max_length=255)
+    alt_text = PlainTextField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What the photo shows, for readers who cannot see it, e.g. "
+            "“Two air-defence launchers parked on a snowy range”."
+        ),
+    )
+    caption = PlainTextAreaField(_("caption"), blank=True, max_length=1000)
+    credit = PlainTextField(
+        _("credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Photographer or agency, e.g. “Reuters/Jane Doe”."),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    file_size = models.PositiveBigIntegerField(
+        _("file size"), editable=False, default=0
+    )
+    format = models.CharField(
+        _("format"), max_length=8, choices=Format.choices, editable=False
+    )
+    content_hash = models.CharField(
+        _("content hash"), max_length=64, editable=False, db_index=True
+    )
+    original_filename = PlainTextField(
+        _("original file name"), max_length=255, blank=True, editable=False
+    )
+    focal_x = models.FloatField(null=True, blank=True, editable=False)
+    focal_y = models.FloatField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(
+        _("renditions"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Generated sizes, keyed by rendition spec."),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(focal_x__isnull=True)
+                | models.Q(focal_x__gte=0, focal_x__lte=1),
+                name="image_focal_x_in_unit_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(focal_y__isnull=True)
+                | models.Q(focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_y_in_unit_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def format_extension(self):
+        return {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}[self.format]
+
+    @property
+    def is_landscape(self):
+        return self.width >= self.height
+
+    def rendition(self, spec: str):
+        """The stored rendition ``spec`` (see ``articles.images.SPECS``), or None."""
+        return self.renditions.get(spec)
+
+
+class Article(models.Model):
+    """A story."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    headline = PlainTextField(
+        _("headline"),
+        max_length=200,
+        help_text=_("Up to 200 characters, e.g. “Navy orders four more frigates”."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text=_(
+            "The story's web address. Generated from the headline when left "
+            "empty; it cannot change once the story is published."
+        ),
+    )
+    standfirst = PlainTextAreaField(
+        _("standfirst"),
+        max_length=600,
+        help_text=_("One or two sentences under the headline that sum up the story."),
+    )
+    body = SanitizedHTMLField(_("body"), blank=True)
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author, through="Byline", verbose_name=_("authors"), related_name="articles"
+    )
+    tags = TaggableManager(_("tags"), through="TaggedArticle", blank=True)
+    dateline = PlainTextField(
+        _("dateline"), max_length=100, blank=True, help_text=_("Where, e.g. “Minsk”.")
+    )
+    source = PlainTextField(
+        _("source attribution"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who the information comes from, e.g. “TASS”."),
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_for",
+    )
+    lead_image_caption = PlainTextAreaField(
+        _("lead image caption"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Overrides the library caption for this story only."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_("Readers see the story from this time once it is approved."),
+    )
+    expire_at = models.DateTimeField(
+        _("expire at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the story leaves the site at this time."),
+    )
+    embargo_until = models.DateTimeField(
+        _("embargo until"),
+        null=True,
+        blank=True,
+        help_text=_("Nothing of the story is shown anywhere before this time."),
+    )
+    first_published_at = models.DateTimeField(
+        _("first published at"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        permissions = [
+            ("edit_any_article", _("Can edit any story, not only their own")),
+            ("submit_article", _("Can submit stories for review")),
+            ("approve_article", _("Can approve, schedule and publish stories")),
+            ("withdraw_article", _("Can withdraw live stories")),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-publish_at"], name="article_status_publish_idx"
+            ),
+            models.Index(
+                fields=["section", "status", "-publish_at"],
+                name="article_section_publish_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published")
+                | models.Q(publish_at__isnull=False),
+                name="article_published_has_publish_at",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expire_at__isnull=True)
+                | models.Q(publish_at__isnull=True)
+                | models.Q(expire_at__gt=models.F("publish_at")),
+                name="article_expires_after_publish",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                Article, self.headline, fallback="story", exclude_pk=self.pk
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:story",
+            kwargs={
+                "section": self.section.slug,
+                "year": when.year,
+                "month": when.month,
+                "day": when.day,
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self):
+        errors = {}
+        if self.expire_at and self.publish_at and self.expire_at <= self.publish_at:
+            errors["expire_at"] = ValidationError(
+                _("The expiry time must be after the publish time."),
+                code="expiry_before_publish",
+            )
+        if self.pk and self.slug:
+            stored = Article.objects.filter(pk=self.pk).values(
+                "slug", "first_published_at"
+            )
+            stored = stored.first()
+            if stored and stored["first_published_at"] and stored["slug"] != self.slug:
+                errors["slug"] = ValidationError(
+                    _(
+                        "A published story's address cannot change; links to it would break."
+                    ),
+                    code="slug_locked",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_live(self):
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.expire_at is None or self.expire_at > now)
+            and (self.embargo_until is None or self.embargo_until <= now)
+        )
+
+    @property
+    def lead_caption(self):
+        if self.lead_image_caption:
+            return self.lead_image_caption
+        return self.lead_image.caption if self.lead_image else ""
+
+    @property
+    def ordered_authors(self):
+        """Authors in byline order, from the prefetched bylines when present."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def body_text(self):
+        return html_to_text(self.body)
+
+
+class Byline(models.Model):
+    """An author's place in a story's byline."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="byline_unique_author_per_story"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class TaggedArticle(TaggedItemBase):
+    """A direct foreign key (rather than taggit's generic one) keeps tag pages indexed."""
+
+    content_object = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("tagged story")
+        verbose_name_plural = _("tagged stories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_article_unique_tag"
+            )
+        ]

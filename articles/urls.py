@@ -1,0 +1,54 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class UnicodeSlugConverter:
+    """Slugs keep Unicode letters (a CJK headline gets a CJK address)."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class TwoDigitConverter:
+    regex = r"[0-9]{2}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+register_converter(TwoDigitConverter, "dd")
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+    path("author/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("archive/<int:year>/", views.YearArchive.as_view(), name="archive-year"),
+    path(
+        "archive/<int:year>/<int:month>/",
+        views.MonthArchive.as_view(),
+        name="archive-month",
+    ),
+    path(
+        "archive/<int:year>/<int:month>/<int:day>/",
+        views.DayArchive.as_view(),
+        name="archive-day",
+    ),
+    path(
+        "<slug:section>/<int:year>/<dd:month>/<dd:day>/<uslug:slug>/",
+        views.StoryView.as_view(),
+        name="story",
+    ),
+]

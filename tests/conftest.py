@@ -1,0 +1,39 @@
+import os
+
+import pytest
+
+from tests.factories import make_user
+
+
+@pytest.fixture
+def reporter(db):
+    return make_user("reporter", group="Reporters")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", group="Editors")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("moderator", group="Moderators")
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("admin", superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def isolated_media_root(settings, tmp_path):
+    """Each test gets an empty MEDIA_ROOT, so it can assert what was (not) stored."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def require_service(name: str, reason: str):
+    """Skip with ``reason`` on a laptop; fail in CI, where every service must be present."""
+    if os.environ.get("NEWSROOM_REQUIRE_SERVICES"):
+        pytest.fail(f"{name} is required in CI: {reason}")
+    pytest.skip(reason)

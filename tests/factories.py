@@ -1,0 +1,95 @@
+"""Builders for test data. Images are generated in memory with Pillow."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles import images
+from articles.models import Article, Author, Byline, Image, Section
+from articles.validators import inspect_image_upload
+
+_sequence = itertools.count(1)
+
+
+def image_bytes(
+    size=(800, 450), color=(40, 90, 140), image_format="JPEG", **save_options
+):
+    picture = PILImage.new("RGB", size, color)
+    for x in range(0, size[0], 40):
+        for y in range(0, size[1], 40):
+            picture.putpixel((x, y), (255, 255, 255))
+    buffer = io.BytesIO()
+    picture.save(buffer, format=image_format, **save_options)
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def make_image(*, title=None, alt_text="A grey patrol boat at sea", caption="A patrol boat.",
+               credit="Navy Press Office", data=None, name="photo.jpg", user=None) -> Image:  # fmt: skip
+    decoded, facts = inspect_image_upload(upload(data or image_bytes(), name=name))
+    return images.store_image(
+        image=Image(
+            title=title or f"Photo {next(_sequence)}",
+            alt_text=alt_text,
+            caption=caption,
+            credit=credit,
+        ),  # fmt: skip
+        decoded=decoded,
+        facts=facts,
+        original_filename=name,
+        user=user,
+    )
+
+
+def make_section(name=None, **fields) -> Section:
+    name = name or f"Section {next(_sequence)}"
+    return Section.objects.create(name=name, slug=fields.pop("slug", None) or
+                                  name.lower().replace(" ", "-"), **fields)  # fmt: skip
+
+
+def make_author(name=None, **fields) -> Author:
+    return Author.objects.create(name=name or f"Reporter {next(_sequence)}", **fields)
+
+
+def make_article(*, headline=None, section=None, authors=None, status=Article.Status.PUBLISHED,
+                 publish_at=None, tags=(), lead_image=None, **fields) -> Article:  # fmt: skip
+    """A story; published an hour ago unless told otherwise."""
+    if status == Article.Status.PUBLISHED and publish_at is None:
+        publish_at = timezone.now() - timedelta(hours=1)
+    article = Article.objects.create(
+        headline=headline or f"Frigate trials continue, day {next(_sequence)}",
+        standfirst=fields.pop("standfirst", "Sea trials enter their second phase."),
+        body=fields.pop("body", "<p>The ship left harbour at dawn.</p>"),
+        section=section or make_section(),
+        status=status,
+        publish_at=publish_at,
+        first_published_at=publish_at if status == Article.Status.PUBLISHED else None,
+        lead_image=lead_image,
+        **fields,
+    )
+    for order, author in enumerate(authors or [make_author()]):
+        Byline.objects.create(article=article, author=author, order=order)
+    if tags:
+        article.tags.set(list(tags))
+    return article
+
+
+def make_user(username, *, group=None, superuser=False) -> User:
+    if superuser:
+        return User.objects.create_superuser(
+            username, f"{username}@example.com", "pw-Secret-123"
+        )
+    user = User.objects.create_user(
+        username, f"{username}@example.com", "pw-Secret-123", is_staff=True
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
