@@ -1,10 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import BaseInlineFormSet
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.files.storage import default_storage
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from taggit.utils import edit_string_for_tags
 
-from . import images
+from . import admin_views, images, revisions, workflow
 from .forms import ImageForm
 from .models import Article, Author, Byline, Image, Section
 
@@ -103,22 +109,137 @@ class ImageAdmin(admin.ModelAdmin):
         )
 
 
+class BylineForm(forms.ModelForm):
+    class Meta:
+        model = Byline
+        fields = ["author", "order"]
+
+    def validate_unique(self):
+        """Bylines of a pending revision are not rows yet; duplicates are
+        caught across the formset instead of against the approved bylines."""
+        if not getattr(self.instance.article, "has_pending_changes", False):
+            super().validate_unique()
+
+
+class BylineFormSet(BaseInlineFormSet):
+    """Shows the bylines of the latest revision, which for an approved story
+    with pending changes are not the ones stored on the row."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and instance.pk and instance.has_pending_changes:
+            kwargs["queryset"] = Byline.objects.none()
+            kwargs["initial"] = [
+                {"author": author["id"], "order": order}
+                for order, author in enumerate(
+                    instance.latest_revision.snapshot["authors"]
+                )
+            ]
+        super().__init__(*args, instance=instance, **kwargs)
+
+    def ordered_authors(self):
+        rows = [
+            (form.cleaned_data.get("order") or 0, index, form.cleaned_data["author"])
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+        ]
+        return [
+            author for _order, _index, author in sorted(rows, key=lambda row: row[:2])
+        ]
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
+    formset = BylineFormSet
     extra = 1
     min_num = 1
     autocomplete_fields = ["author"]
     verbose_name = _("byline")
     verbose_name_plural = _("bylines (in order)")
 
+    def _may_edit_bylines(self, request, obj):
+        """Bylines are part of the story: whoever may edit the story edits them."""
+        if obj is None:
+            return request.user.has_perm("articles.add_article")
+        return workflow.can_edit(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit_bylines(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit_bylines(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit_bylines(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None and obj.has_pending_changes:
+            kwargs["extra"] = len(obj.latest_revision.snapshot["authors"])
+        return super().get_formset(request, obj, **kwargs)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The story form. ``base_revision`` records which revision the editor
+    opened, so a save over someone else's newer revision is refused."""
+
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "standfirst", "body", "section", "tags", "dateline",
+            "source", "lead_image", "lead_image_caption", "expire_at", "embargo_until",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk:
+            self.fields["base_revision"].initial = instance.latest_revision_id
+            if instance.has_pending_changes and "tags" in self.fields:
+                names = instance.latest_revision.snapshot["tags"]
+                self.initial["tags"] = edit_string_for_tags(
+                    [Tag(name=name) for name in names]
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk:
+            latest_id = (
+                Article.objects.filter(pk=instance.pk)
+                .values_list("latest_revision", flat=True)
+                .first()
+            )
+            if latest_id and cleaned.get("base_revision") != latest_id:
+                raise forms.ValidationError(conflict_message(instance, cleaned.get("base_revision"), latest_id),
+                                            code="edit_conflict")  # fmt: skip
+        return cleaned
+
+
+def conflict_message(article, base_id, latest_id):
+    compare_url = reverse("admin:articles_article_compare", args=[article.pk])
+    return format_html(
+        "Someone else saved this story after you opened it. Nothing was saved; your "
+        'text is still in the form. <a href="{}?a={}&amp;b={}">See what they changed</a>, '
+        "then reload the story and apply your edits again.",
+        compare_url,
+        base_id or "",
+        latest_id,
+    )
+
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     inlines = [BylineInline]
     list_display = [
         "thumbnail",
         "headline",
-        "status",
+        "status_label",
         "section",
         "byline",
         "publish_at",
@@ -130,18 +251,62 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     raw_id_fields = ["lead_image"]
+    readonly_fields = ["public_state", "status", "publish_at", "first_published_at"]
+    actions = ["submit_selected", "approve_selected"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
+        (_("Where it stands"), {"fields": ["public_state"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "base_revision"]}),
         (_("Placement"), {"fields": ["section", "tags", "dateline", "source"]}),
         (_("Lead photo"), {"fields": ["lead_image", "lead_image_caption"]}),
         (
             _("Publication"),
-            {"fields": ["status", "publish_at", "expire_at", "embargo_until"]},
-        ),
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "first_published_at",
+                    "expire_at",
+                    "embargo_until",
+                ]
+            },
+        ),  # fmt: skip
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("latest_revision")
+            .prefetch_related("bylines__author")
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        """The story as its latest revision has it, pending changes included."""
+        article = super().get_object(request, object_id, from_field)
+        if article is not None and article.has_pending_changes:
+            revisions.assign_fields(article, article.latest_revision.snapshot)
+        return article
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                fieldset
+                for fieldset in self.fieldsets
+                if fieldset[0] != _("Where it stands")
+            ]
+        return self.fieldsets
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.first_published_at:
+            return [*self.readonly_fields, "slug"]
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "lead_image":
@@ -156,8 +321,68 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline(self, obj):
         return ", ".join(author.name for author in obj.ordered_authors)
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return workflow.short_state(obj)
+
+    @admin.display(description=_("public state"))
+    def public_state(self, obj):
+        return workflow.explain(obj) if obj and obj.pk else "—"
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        """Saving happens in ``save_related``: the workflow needs the bylines too."""
+
+    def save_related(self, request, form, formsets, change):
+        byline_formset = next(fs for fs in formsets if isinstance(fs, BylineFormSet))
+        workflow.save_story(
+            article=form.instance,
+            user=request.user,
+            authors=byline_formset.ordered_authors(),
+            tags=list(form.cleaned_data.get("tags") or []),
+            base_revision_id=form.cleaned_data.get("base_revision"),
+        )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Bylines are saved by the workflow service, not by the formsets."""
+        fields = [str(form.fields[name].label or name) for name in form.changed_data
+                  if name in form.fields]  # fmt: skip
+        return [{"added": {}}] if add else [{"changed": {"fields": fields}}]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.WorkflowError as error:
+            # Only reached when a conflicting save lands between validation
+            # and the locked write; the common case is a form error.
+            messages.error(request, error.message)
+            return redirect(request.get_full_path())
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None and obj.pk:
+            context.update(admin_views.change_form_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        return admin_views.urls(self) + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin_views.history(self, request, object_id)
+
+    @admin.action(description=_("Submit selected stories for review"),
+                  permissions=["change"])  # fmt: skip
+    def submit_selected(self, request, queryset):
+        admin_views.run_for_each(self, request, queryset, workflow.submit)
+
+    @admin.action(description=_("Approve selected stories (publish now)"),
+                  permissions=["approve"])  # fmt: skip
+    def approve_selected(self, request, queryset):
+        def approve_now(*, article, user):
+            return workflow.approve(article=article, user=user,
+                                    revision_id=article.latest_revision_id)  # fmt: skip
+
+        admin_views.run_for_each(self, request, queryset, approve_now)
+
+    def has_approve_permission(self, request):
+        return workflow.can_review(request.user)

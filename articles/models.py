@@ -290,6 +290,46 @@ class Article(models.Model):
     first_published_at = models.DateTimeField(
         _("first published at"), null=True, blank=True, editable=False
     )
+    content_updated_at = models.DateTimeField(
+        _("content updated at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When approved changes last replaced what readers saw."),
+    )
+    live_revision = models.ForeignKey(
+        "articles.Revision",
+        verbose_name=_("approved revision"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The approved content on this row; readers see it once its time comes."
+        ),
+    )
+    latest_revision = models.ForeignKey(
+        "articles.Revision",
+        verbose_name=_("latest revision"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(
+        _("submitted at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -334,9 +374,9 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="published")
+                condition=models.Q(live_revision__isnull=True)
                 | models.Q(publish_at__isnull=False),
-                name="article_published_has_publish_at",
+                name="article_approved_has_publish_at",
             ),
             models.CheckConstraint(
                 condition=models.Q(expire_at__isnull=True)
@@ -391,16 +431,40 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def is_live(self):
-        now = timezone.now()
+    def is_live(self, at=None):
+        """The same rule as ``ArticleQuerySet.published()``, for one loaded story."""
+        now = at or timezone.now()
         return (
-            self.status == self.Status.PUBLISHED
+            self.live_revision_id is not None
             and self.publish_at is not None
             and self.publish_at <= now
             and (self.expire_at is None or self.expire_at > now)
             and (self.embargo_until is None or self.embargo_until <= now)
         )
+
+    @property
+    def is_approved(self):
+        """Approved content exists (live, or scheduled for later)."""
+        return self.live_revision_id is not None
+
+    @property
+    def has_pending_changes(self):
+        return self.is_approved and self.latest_revision_id != self.live_revision_id
+
+    @property
+    def was_updated(self):
+        """Approved content changed after the story first went live."""
+        return bool(
+            self.content_updated_at
+            and self.first_published_at
+            and self.content_updated_at > self.first_published_at
+        )
+
+    def written_by(self, user) -> bool:
+        """The user created the story or has a byline on it."""
+        if self.created_by_id == user.pk:
+            return True
+        return self.bylines.filter(author__user=user).exists()
 
     @property
     def lead_caption(self):
@@ -456,3 +520,154 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="tagged_article_unique_tag"
             )
         ]
+
+
+class Revision(models.Model):
+    """A full snapshot of a story's content, stored on every save."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    snapshot = models.JSONField(_("snapshot"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="revision_unique_number_per_story"
+            )
+        ]
+
+    def __str__(self):
+        return _("Revision %(number)s of “%(headline)s”") % {
+            "number": self.number,
+            "headline": self.snapshot.get("headline", ""),
+        }
+
+
+class WorkflowEvent(models.Model):
+    """The editorial audit trail: who moved a story, when, and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved and published")
+        SCHEDULED = "scheduled", _("Approved and scheduled")
+        SENT_BACK = "sent_back", _("Sent back")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REDRAFTED = "redrafted", _("Returned to draft")
+        RESTORED = "restored", _("Revision restored")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="events"
+    )
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    comment = PlainTextAreaField(_("comment"), blank=True, max_length=2000)
+    from_status = models.CharField(
+        max_length=20, choices=Article.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        max_length=20, choices=Article.Status.choices, blank=True
+    )
+    publish_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"
+
+
+class Correction(models.Model):
+    """A public note that an approved change corrected the story."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    revision = models.ForeignKey(
+        Revision, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = PlainTextAreaField(_("correction note"), max_length=1000)
+    created_at = models.DateTimeField(
+        _("corrected at"), default=timezone.now, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return self.note
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable share link to a story's latest revision."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="preview_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self):
+        return f"{self.article} (until {self.expires_at:%Y-%m-%d %H:%M})"
+
+
+class EditPresence(models.Model):
+    """Who has a story's edit form open: a soft lock that only informs, never blocks."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], name="edit_presence_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.article}"

@@ -16,7 +16,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         now = at or timezone.now()
         return self.filter(
-            Q(status=self.model.Status.PUBLISHED),
+            Q(live_revision__isnull=False),
             Q(publish_at__lte=now),
             Q(expire_at__isnull=True) | Q(expire_at__gt=now),
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),

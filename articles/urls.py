@@ -32,6 +32,8 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<uslug:slug>/", views.AuthorView.as_view(), name="author"),

@@ -1,10 +1,16 @@
 """The reader site. Every view starts from ``Article.objects.published()``."""
 
+from django.core.signing import BadSignature, TimestampSigner
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import (
     DayArchiveView,
     DetailView,
@@ -15,7 +21,8 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from .models import Article, Author, Section
+from . import revisions
+from .models import Article, Author, Correction, PreviewLink, Section
 
 PAGE_SIZE = 20
 HOME_LATEST = 12
@@ -100,6 +107,7 @@ class StoryView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related"] = Article.objects.for_listing().related_to(self.object)
+        context["corrections"] = self.object.corrections.order_by("created_at")
         return context
 
 
@@ -161,3 +169,75 @@ class MonthArchive(ArchiveMixin, MonthArchiveView):
 
 class DayArchive(ArchiveMixin, DayArchiveView):
     pass
+
+
+# --- Previews and corrections --------------------------------------------------
+
+SHARE_LINK_SALT = "newsroom.preview-link"
+
+
+def render_preview(request, article, snapshot, *, banner: str, status=200):
+    """The real public story template showing ``snapshot``, never cached or indexed."""
+    story = revisions.preview_instance(article, snapshot)
+    response = TemplateResponse(
+        request,
+        "articles/story.html",
+        {"story": story, "related": [], "corrections": [], "preview_banner": banner},
+        status=status,
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
+
+
+def refuse_preview(request, message: str, *, status: int):
+    return TemplateResponse(
+        request, "articles/preview_refused.html", {"message": message}, status=status
+    )
+
+
+@never_cache
+def shared_preview(request, token):
+    """A read-only preview for someone without an account, via a signed link.
+
+    Tampered links get 403; expired or revoked links 410; an embargoed story
+    shows nothing before its embargo, whatever the link.
+    """
+    try:
+        link_id = TimestampSigner(salt=SHARE_LINK_SALT).unsign(token)
+        link = PreviewLink.objects.select_related("article__latest_revision").get(
+            pk=int(link_id)
+        )
+    except (BadSignature, ValueError, PreviewLink.DoesNotExist):
+        return refuse_preview(request, _("This preview link is not valid."), status=403)
+    now = timezone.now()
+    if link.revoked_at is not None:
+        return refuse_preview(
+            request, _("This preview link has been revoked."), status=410
+        )
+    if link.expires_at <= now:
+        return refuse_preview(request, _("This preview link has expired."), status=410)
+    article = link.article
+    snapshot = article.latest_revision.snapshot
+    embargo = (
+        revisions.parse_time(snapshot.get("embargo_until")) or article.embargo_until
+    )
+    if embargo and embargo > now:
+        return refuse_preview(request, _("This story is under embargo."), status=403)
+    return render_preview(
+        request, article, snapshot, banner=_("Preview — not published")
+    )
+
+
+class CorrectionsView(SafePaginationMixin, ListView):
+    """Every public correction, newest first: a transparency page."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published())
+            .select_related("article__section")
+            .order_by("-created_at", "-pk")
+        )

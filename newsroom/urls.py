@@ -11,3 +11,7 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = "Newsroom admin"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Newsroom"

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles import images
+from articles import images, revisions
 from articles.models import Article, Author, Byline, Image, Section
 from articles.validators import inspect_image_upload
 
@@ -61,7 +61,11 @@ def make_author(name=None, **fields) -> Author:
 
 def make_article(*, headline=None, section=None, authors=None, status=Article.Status.PUBLISHED,
                  publish_at=None, tags=(), lead_image=None, **fields) -> Article:  # fmt: skip
-    """A story; published an hour ago unless told otherwise."""
+    """A story; approved and live since an hour ago unless told otherwise.
+
+    Built directly (not through the workflow) so tests can set up any state;
+    tests of the workflow itself drive ``articles.workflow``.
+    """
     if status == Article.Status.PUBLISHED and publish_at is None:
         publish_at = timezone.now() - timedelta(hours=1)
     article = Article.objects.create(
@@ -79,6 +83,11 @@ def make_article(*, headline=None, section=None, authors=None, status=Article.St
         Byline.objects.create(article=article, author=author, order=order)
     if tags:
         article.tags.set(list(tags))
+    revision = revisions.record(article, revisions.current_snapshot(article), user=None)
+    article.latest_revision = revision
+    if status == Article.Status.PUBLISHED:
+        article.live_revision = revision
+    article.save(update_fields=["latest_revision", "live_revision"])
     return article
 
 

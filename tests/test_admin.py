@@ -74,7 +74,6 @@ def test_editor_creates_a_story_with_sanitised_body(client, superuser):
             "body": '<p onclick="x()">Welcome <script>alert(1)</script>aboard.</p>',
             "section": section.pk,
             "tags": "minehunters, navy",
-            "status": "draft",
             "bylines-TOTAL_FORMS": "1",
             "bylines-INITIAL_FORMS": "0",
             "bylines-MIN_NUM_FORMS": "1",

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
 from django.urls import reverse
 from django.utils import timezone
@@ -147,9 +148,7 @@ def test_every_model_has_a_public_url():
     )
 
 
-def test_published_story_needs_a_publish_time_at_database_level():
-    from django.db import IntegrityError, transaction
-
+def test_approved_story_needs_a_publish_time_at_database_level():
     story = make_article(status=Article.Status.DRAFT)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Article.objects.filter(pk=story.pk).update(status=Article.Status.PUBLISHED)
+        Article.objects.filter(pk=story.pk).update(live_revision=story.latest_revision)

@@ -1,0 +1,104 @@
+"""Full-page caching of what anonymous readers see, never stale.
+
+Every cached page's key contains the *content generation*, a number kept in
+the shared cache and bumped (after commit) by any change readers could see:
+an approval, a withdrawal, an edit of a section, byline, photo or tag. One
+bump makes every cached page stale at once on every app server sharing the
+cache. Scheduled changes need no bump: a page's lifetime is capped at the
+next publish, expiry or embargo time, so it cannot outlive the moment the
+site should change.
+
+When the cache server is down the site serves uncached pages and logs one
+warning a minute, not one per request.
+"""
+
+import hashlib
+import logging
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Min, Q
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "newsroom:generation"
+NEXT_CHANGE_KEY = "newsroom:next-change:%s"
+WARNING_INTERVAL = 60.0
+
+_last_warning = 0.0
+
+
+def page_cache():
+    return caches[settings.NEWSROOM_PAGE_CACHE]
+
+
+def warn_cache_down(error: Exception) -> None:
+    """Log the outage once a minute per process."""
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= WARNING_INTERVAL:
+        _last_warning = now
+        logger.warning("page cache unavailable, serving uncached: %s", error)
+
+
+def current_generation() -> int:
+    cache = page_cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A fresh cache (or one that lost its data) starts a new generation
+        # rather than reusing numbers whose pages may still be stored.
+        generation = int(time.time() * 1000)
+        cache.add(GENERATION_KEY, generation, timeout=None)
+        generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def bump_generation() -> None:
+    """Make every cached page stale, on every server sharing the cache."""
+    cache = page_cache()
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+    except Exception as error:  # the cache server is down: nothing is served from it
+        warn_cache_down(error)
+
+
+def next_scheduled_change(now: datetime) -> datetime | None:
+    """The next moment an approved story appears or disappears by the clock."""
+    from .models import Article
+
+    approved = Article.objects.filter(live_revision__isnull=False)
+    upcoming = approved.aggregate(
+        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+        embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+    )
+    times = [value for value in upcoming.values() if value is not None]
+    return min(times) if times else None
+
+
+def page_lifetime(generation: int) -> int:
+    """Seconds a page may be cached: the configured lifetime, capped at the
+    next scheduled change (remembered per generation, recomputed once passed)."""
+    cache = page_cache()
+    now = timezone.now()
+    key = NEXT_CHANGE_KEY % generation
+    stored = cache.get(key)
+    if stored is None or (stored and stored <= now.timestamp()):
+        upcoming = next_scheduled_change(now)
+        stored = upcoming.timestamp() if upcoming else 0
+        cache.set(key, stored, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS * 10)
+    lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    if stored:
+        lifetime = min(lifetime, int(stored - now.timestamp()))
+    return max(lifetime, 0)
+
+
+def page_key(generation: int, request) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    return f"newsroom:page:{generation}:{digest}"

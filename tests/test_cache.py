@@ -1,0 +1,188 @@
+"""Reader pages come from the cache, and are never stale after a change."""
+
+import logging
+import os
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article
+from tests.conftest import require_service
+from tests.factories import make_article, make_section
+
+Status = Article.Status
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        require_service("Redis", "REDIS_URL is not set")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+        }
+    }
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def fetch(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_second_anonymous_request_is_served_from_cache_without_queries(
+    client, page_cache
+):
+    make_article(headline="Cached story")
+    first, _ = fetch(client, "/")
+    second, queries = fetch(client, "/")
+    assert first["X-Cache"] == "miss" and second["X-Cache"] == "hit"
+    assert queries == 0
+    assert second.content == first.content
+    assert "s-maxage=" in second["Cache-Control"]
+    assert "stale-while-revalidate=30" in second["Cache-Control"]
+
+
+def approve_story(moderator, story):
+    story = workflow.submit(article=story, user=workflow_user_for(story))
+    return workflow.approve(
+        article=story, user=moderator, revision_id=story.latest_revision_id
+    )
+
+
+def workflow_user_for(story):
+    from tests.factories import make_user
+
+    return make_user(f"writer-{story.pk}", group="Editors")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_approval_shows_at_once_on_cached_pages(client, page_cache, moderator):
+    make_article(headline="Old news")
+    draft = make_article(headline="Breaking approval", status=Status.DRAFT)
+    assert "Breaking approval" not in client.get("/").content.decode()
+    approve_story(moderator, draft)
+    response = client.get("/")
+    assert response["X-Cache"] == "miss"
+    assert "Breaking approval" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_withdrawal_removes_the_story_from_cached_pages_at_once(
+    client, page_cache, moderator
+):
+    story = make_article(headline="Soon withdrawn")
+    url = story.get_absolute_url()
+    assert client.get(url).status_code == 200 and client.get(url)["X-Cache"] == "hit"
+    workflow.withdraw(article=story, user=moderator, reason="Legal")
+    assert client.get(url).status_code == 404
+    assert "Soon withdrawn" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_section_rename_invalidates_pages(client, page_cache):
+    section = make_section("Naval", slug="naval")
+    make_article(section=section)
+    assert "Naval" in client.get("/").content.decode()
+    section.name = "Maritime"
+    section.save()
+    assert "Maritime" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_scheduled_story_appears_on_time_even_on_a_cached_page(client, page_cache):
+    make_article(headline="Already live")
+    make_article(
+        headline="Scheduled scoop", publish_at=timezone.now() + timedelta(minutes=5)
+    )
+    assert "Scheduled scoop" not in client.get("/").content.decode()
+    assert client.get("/")["X-Cache"] == "hit"
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert "Scheduled scoop" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_logged_in_staff_bypass_the_cache_and_are_never_stored(
+    client, page_cache, editor
+):
+    make_article()
+    client.force_login(editor)
+    response = client.get("/")
+    assert "X-Cache" not in response
+    client.logout()
+    assert client.get("/")["X-Cache"] == "miss"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_admin_and_previews_are_never_cached(client, page_cache):
+    assert "X-Cache" not in client.get("/admin/login/")
+    assert "X-Cache" not in client.get("/preview/garbage/")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_conditional_get_answers_304(client, page_cache):
+    make_article()
+    response = client.get("/")
+    assert response.has_header("ETag") and response.has_header("Last-Modified")
+    again = client.get("/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_site_serves_uncached_when_the_cache_server_is_down(client, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    from articles import cache
+
+    cache._last_warning = 0.0
+    make_article(headline="Still readable")
+    with caplog.at_level(logging.WARNING, logger="articles.cache"):
+        for _ in range(3):
+            response = client.get("/")
+            assert response.status_code == 200
+            assert "Still readable" in response.content.decode()
+    warnings = [
+        record
+        for record in caplog.records
+        if "page cache unavailable" in record.message
+    ]
+    assert len(warnings) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_redis_page_cache_is_shared_and_invalidated(
+    client, redis_page_cache, moderator
+):
+    make_article(headline="Redis cached")
+    assert client.get("/")["X-Cache"] == "miss"
+    assert client.get("/")["X-Cache"] == "hit"
+    draft = make_article(headline="Fresh via Redis", status=Status.DRAFT)
+    approve_story(moderator, draft)
+    assert "Fresh via Redis" in client.get("/").content.decode()
