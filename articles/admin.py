@@ -192,6 +192,7 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "headline", "slug", "standfirst", "body", "section", "tags", "dateline",
             "source", "lead_image", "lead_image_caption", "expire_at", "embargo_until",
+            "seo_title", "seo_description",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -258,6 +259,10 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["headline", "slug", "standfirst", "body", "base_revision"]}),
         (_("Placement"), {"fields": ["section", "tags", "dateline", "source"]}),
         (_("Lead photo"), {"fields": ["lead_image", "lead_image_caption"]}),
+        (
+            _("Search and sharing"),
+            {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
+        ),  # fmt: skip
         (
             _("Publication"),
             {

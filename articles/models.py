@@ -262,6 +262,22 @@ class Article(models.Model):
         blank=True,
         help_text=_("Overrides the library caption for this story only."),
     )
+    seo_title = PlainTextField(
+        _("SEO title"),
+        max_length=70,
+        blank=True,
+        help_text=_(
+            "Optional: the title search engines and social cards show, if not the headline."
+        ),
+    )
+    seo_description = PlainTextField(
+        _("SEO description"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            "Optional: the summary search engines show, if not the standfirst."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

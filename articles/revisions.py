@@ -23,6 +23,8 @@ SCALAR_FIELDS = [
     "dateline",
     "source",
     "lead_image_caption",
+    "seo_title",
+    "seo_description",
 ]
 TIME_FIELDS = ["expire_at", "embargo_until"]
 
