@@ -91,7 +91,13 @@ def can_withdraw(user) -> bool:
 
 
 def is_own_work(user, article: Article) -> bool:
-    return article.submitted_by_id == user.pk or article.written_by(user)
+    """Wrote, edited the version under review, or submitted it: the four-eyes rule."""
+    latest_author_id = article.latest_revision.created_by_id if article.latest_revision else None
+    return (
+        article.submitted_by_id == user.pk
+        or latest_author_id == user.pk
+        or article.written_by(user)
+    )
 
 
 @dataclass(frozen=True)
