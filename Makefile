@@ -27,6 +27,14 @@ run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# As in production: DEBUG off, static files collected (served by whitenoise),
+# gunicorn. Needs SECRET_KEY and ALLOWED_HOSTS; see README "Deployment".
+serve: $(VENV)/.runtime
+	DEBUG=0 $(PY) manage.py check --deploy
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=0 $(PY) manage.py migrate --noinput -v0
+	DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config newsroom/gunicorn.conf.py
+
 test: $(VENV)/.dev
 	DJANGO_SETTINGS_MODULE=newsroom.test_settings $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=newsroom.test_settings $(PY) manage.py makemigrations --check --dry-run
@@ -42,3 +50,6 @@ format: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+bench: $(VENV)/.dev
+	$(PY) bench/run.py

@@ -1,43 +1,28 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import BaseInlineFormSet
-from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags
 
-from . import admin_views, images, revisions, workflow
-from .forms import ImageForm
-from .models import Article, Author, Byline, Image, Section
+from . import admin_views, revisions, workflow
+from .admin_images import (
+    BodyImageInline,
+    GalleryInline,
+    ImagePickerWidget,
+    PlacementFormSet,
+    UsesImageFilter,
+    thumbnail_html,
+)
+from .models import Article, Author, Byline, Section
+from .text import clean_text
 
-
-def thumbnail_html(image, size=80):
-    """An admin thumbnail built with ``format_html``, so nothing in it can run."""
-    if image is None or "thumb" not in image.renditions:
-        return "—"
-    return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" class="newsroom-thumb">',
-        default_storage.url(image.renditions["thumb"]["jpg"]),
-        size,
-        size,
-        image.alt_text,
-    )
-
-
-class ImagePickerWidget(ForeignKeyRawIdWidget):
-    """Raw-id picker (the lookup opens the thumbnail library) with a preview."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        html = super().render(name, value, attrs, renderer)
-        image = Image.objects.filter(pk=value).first() if value else None
-        if image is None:
-            return html
-        return format_html("{}<div class='newsroom-picker-preview'>{}</div>", html,
-                           thumbnail_html(image, size=120))  # fmt: skip
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 @admin.register(Section)
@@ -60,53 +45,6 @@ class AuthorAdmin(admin.ModelAdmin):
         if db_field.name == "photo":
             kwargs["widget"] = ImagePickerWidget(db_field.remote_field, self.admin_site)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    form = ImageForm
-    list_display = [
-        "thumbnail",
-        "title",
-        "credit",
-        "dimensions",
-        "uploaded_by",
-        "uploaded_at",
-    ]
-    list_display_links = ["thumbnail", "title"]
-    list_filter = ["uploaded_at", "uploaded_by", "format"]
-    search_fields = ["title", "caption", "credit", "alt_text"]
-    date_hierarchy = "uploaded_at"
-    readonly_fields = ["preview", "dimensions", "file_size", "format", "original_filename",
-                       "uploaded_by", "uploaded_at"]  # fmt: skip
-
-    @admin.display(description=_("thumbnail"))
-    def thumbnail(self, obj):
-        return thumbnail_html(obj)
-
-    @admin.display(description=_("preview"))
-    def preview(self, obj):
-        return thumbnail_html(obj, size=240)
-
-    @admin.display(description=_("size"))
-    def dimensions(self, obj):
-        return f"{obj.width}×{obj.height}"
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj else []
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        decoded, facts = form.inspected
-        images.store_image(
-            image=obj,
-            decoded=decoded,
-            facts=facts,
-            original_filename=form.cleaned_data["file"].name,
-            user=request.user,
-        )
 
 
 class BylineForm(forms.ModelForm):
@@ -191,7 +129,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "standfirst", "body", "section", "tags", "dateline",
-            "source", "lead_image", "lead_image_caption", "expire_at", "embargo_until",
+            "source", "lead_image", "lead_image_caption", "lead_image_credit",
+            "expire_at", "embargo_until",
             "seo_title", "seo_description",
         ]  # fmt: skip
 
@@ -205,6 +144,30 @@ class ArticleAdminForm(forms.ModelForm):
                 self.initial["tags"] = edit_string_for_tags(
                     [Tag(name=name) for name in names]
                 )
+
+    def clean_tags(self):
+        """Tags are cleaned like any plain text, must fit taggit's column and
+        need a letter or digit for their page's address."""
+        names = []
+        for raw in self.cleaned_data.get("tags") or []:
+            name = clean_text(raw)
+            if not name or name.lower() in {seen.lower() for seen in names}:
+                continue
+            if len(name) > TAG_MAX_LENGTH:
+                raise forms.ValidationError(
+                    _("A tag can be at most %(limit)s characters long; "
+                      "shorten the one that starts “%(start)s…”."),
+                    params={"limit": TAG_MAX_LENGTH, "start": name[:30]},
+                    code="tag_too_long",
+                )  # fmt: skip
+            if not slugify(name, allow_unicode=True):
+                raise forms.ValidationError(
+                    _("The tag “%(name)s” needs at least one letter or digit."),
+                    params={"name": name},
+                    code="tag_without_letters",
+                )
+            names.append(name)
+        return names
 
     def clean(self):
         cleaned = super().clean()
@@ -236,7 +199,7 @@ def conflict_message(article, base_id, latest_id):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [BylineInline]
+    inlines = [BylineInline, GalleryInline, BodyImageInline]
     list_display = [
         "thumbnail",
         "headline",
@@ -246,7 +209,14 @@ class ArticleAdmin(admin.ModelAdmin):
         "publish_at",
     ]
     list_display_links = ["thumbnail", "headline"]
-    list_filter = ["status", "section", "authors", "tags", "publish_at"]
+    list_filter = [
+        "status",
+        "section",
+        "authors",
+        "tags",
+        "publish_at",
+        UsesImageFilter,
+    ]
     list_select_related = ["section", "lead_image"]
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "publish_at"
@@ -258,7 +228,10 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Where it stands"), {"fields": ["public_state"]}),
         (None, {"fields": ["headline", "slug", "standfirst", "body", "base_revision"]}),
         (_("Placement"), {"fields": ["section", "tags", "dateline", "source"]}),
-        (_("Lead photo"), {"fields": ["lead_image", "lead_image_caption"]}),
+        (
+            _("Lead photo"),
+            {"fields": ["lead_image", "lead_image_caption", "lead_image_credit"]},
+        ),
         (
             _("Search and sharing"),
             {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
@@ -339,12 +312,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         byline_formset = next(fs for fs in formsets if isinstance(fs, BylineFormSet))
+        photos = {fs.get_default_prefix(): fs.placements() for fs in formsets
+                  if isinstance(fs, PlacementFormSet)}  # fmt: skip
         workflow.save_story(
             article=form.instance,
             user=request.user,
             authors=byline_formset.ordered_authors(),
             tags=list(form.cleaned_data.get("tags") or []),
             base_revision_id=form.cleaned_data.get("base_revision"),
+            gallery=photos.get("gallery"),
+            body_images=photos.get("body_images"),
         )
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -367,6 +344,8 @@ class ArticleAdmin(admin.ModelAdmin):
     ):
         if obj is not None and obj.pk:
             context.update(admin_views.change_form_context(request, obj))
+        # The story editor's inline import map runs only with the CSP nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

@@ -1,44 +1,71 @@
 """Storing photos and their renditions, through Django's storage API only.
 
 The stored "original" is a re-encoded copy: orientation applied, GPS and other
-EXIF, XMP and IPTC dropped, trailing data (polyglots) gone, the ICC colour
-profile kept. Renditions are generated at upload time with deterministic
-names and recorded on the image, so pages render ``<picture>`` markup without
-touching storage or the database.
+EXIF, XMP, IPTC, comments and text chunks dropped, trailing data (polyglots)
+gone, the ICC colour profile kept. Renditions are generated at upload time and
+recorded on the image, so pages render ``<picture>`` markup without touching
+storage; a rendition that is missing (a spec added later) is made once, on
+first use, under a row lock so concurrent requests write one file.
+
+Rendition names carry a fingerprint of their recipe (size, crop box, encoder
+version): a new focal point or crop gives new names, so no cache or CDN ever
+serves a stale crop, and the replaced files are deleted once the change commits.
+Only ``Storage.save/open/exists/delete/url`` are used, so S3-compatible
+storage works unchanged.
 """
 
+import hashlib
 import io
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, OperationalError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image as PILImage
-from PIL import ImageOps
+from PIL import ImageFilter, ImageOps
 
-from .models import Image
-from .validators import InspectedImage
+from .models import Article, Image
+from .validators import ACCEPTED_FORMATS, InspectedImage, pillow_limits
 
 logger = logging.getLogger(__name__)
+
+# Part of every rendition's name: raise it when encoder options change, and
+# ``manage.py regenerate_renditions`` writes new files under new names.
+RECIPE_VERSION = 1
+# How long a request waits for another one making the same renditions.
+LOCK_WAIT_SECONDS = 30
 
 
 @dataclass(frozen=True)
 class RenditionSpec:
     width: int
     height: int | None = None  # None keeps the original aspect ratio
+    ratio: str | None = None  # the crop an editor may override (CROP_RATIOS)
 
 
+CROP_RATIOS = {
+    "card": gettext_lazy("16:9 (story cards)"),
+    "square": gettext_lazy("square (thumbnails)"),
+    "social": gettext_lazy("1200×630 (social sharing)"),
+}
 SPECS = {
-    "thumb": RenditionSpec(160, 160),
-    "card-320": RenditionSpec(320, 180),
-    "card-640": RenditionSpec(640, 360),
+    "thumb": RenditionSpec(160, 160, "square"),
+    "card-320": RenditionSpec(320, 180, "card"),
+    "card-640": RenditionSpec(640, 360, "card"),
+    "card-960": RenditionSpec(960, 540, "card"),
     "lead-640": RenditionSpec(640),
     "lead-1024": RenditionSpec(1024),
     "lead-1600": RenditionSpec(1600),
-    "social": RenditionSpec(1200, 630),
+    "lead-2048": RenditionSpec(2048),
+    "social": RenditionSpec(1200, 630, "social"),
 }
+CROPPED_SPECS = [name for name, spec in SPECS.items() if spec.ratio]
 RENDITION_FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 4}),
                      "jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True})}  # fmt: skip
 ORIGINAL_SAVE_OPTIONS = {
@@ -46,31 +73,45 @@ ORIGINAL_SAVE_OPTIONS = {
     "PNG": {"optimize": True},
     "GIF": {},
     "WEBP": {"quality": 90},
+    "AVIF": {"quality": 85},
 }
+
+
+class ImageStorageError(Exception):
+    """Storage or the database failed while saving a photo; nothing was kept."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ImageInUse(Exception):
+    """A photo that stories use cannot leave the library."""
+
+    def __init__(self, image: Image, stories: list[Article]):
+        super().__init__(str(image))
+        self.image = image
+        self.stories = stories
+
+
+# --- Pixels -------------------------------------------------------------------------
 
 
 def normalise_mode(image: PILImage.Image) -> PILImage.Image:
     """Bring CMYK, 16-bit and palette images to a mode every encoder accepts."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         return image.point(lambda value: value / 256).convert("L")
+    if image.mode == "F":
+        return image.convert("L")
     if image.mode == "CMYK":
         return image.convert("RGB")
     if image.mode == "P":
         return image.convert("RGBA" if "transparency" in image.info else "RGB")
-    if image.mode in ("LA", "PA"):
+    if image.mode in ("LA", "PA", "La", "RGBa"):
         return image.convert("RGBA")
     if image.mode not in ("RGB", "RGBA", "L"):
         return image.convert("RGB")
     return image
-
-
-def encode(image: PILImage.Image, image_format: str, options: dict, icc) -> bytes:
-    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-        image = flatten(image)
-    buffer = io.BytesIO()
-    extra = {"icc_profile": icc} if icc else {}
-    image.save(buffer, format=image_format, **options, **extra)
-    return buffer.getvalue()
 
 
 def flatten(image: PILImage.Image) -> PILImage.Image:
@@ -81,20 +122,63 @@ def flatten(image: PILImage.Image) -> PILImage.Image:
     return background
 
 
-def clean_master(
-    image: PILImage.Image, image_format: str
-) -> tuple[PILImage.Image, bytes]:
+def encode(image: PILImage.Image, image_format: str, options: dict) -> bytes:
+    """Encode with the ICC profile and nothing else from ``image.info``."""
+    icc = image.info.get("icc_profile")
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = flatten(image)
+    buffer = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
+    image.save(buffer, format=image_format, **options, **extra)
+    return buffer.getvalue()
+
+
+def only_colour_profile(image: PILImage.Image, icc: bytes | None) -> PILImage.Image:
+    """Drop everything Pillow carried over from the file (EXIF, XMP, comments, text)."""
+    image.info = {"icc_profile": icc} if icc else {}
+    return image
+
+
+def upright(image: PILImage.Image) -> PILImage.Image:
+    """A copy with the EXIF orientation applied once; a broken EXIF block is ignored."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception as error:  # offsets outside the file, bad values, …
+        logger.warning("EXIF orientation ignored: %s", error)
+        return image.copy()
+
+
+def clean_original(image: PILImage.Image, image_format: str) -> bytes:
     """The upright, metadata-free copy that is stored as the library original."""
-    icc = image.info.get("icc_profile") if image.mode != "CMYK" else None
     if image_format == "GIF" and getattr(image, "n_frames", 1) > 1:
-        image.seek(0)
+        for key in ("comment", "extension", "xmp"):
+            image.info.pop(key, None)
         buffer = io.BytesIO()
-        image.save(buffer, format="GIF", save_all=True)
-        return normalise_mode(image.copy()), buffer.getvalue()
-    upright = normalise_mode(ImageOps.exif_transpose(image))
-    return upright, encode(
-        upright, image_format, ORIGINAL_SAVE_OPTIONS[image_format], icc
-    )
+        with pillow_limits():
+            image.save(buffer, format="GIF", save_all=True)
+        return buffer.getvalue()
+    icc = image.info.get("icc_profile") if image.mode != "CMYK" else None
+    master = only_colour_profile(normalise_mode(upright(image)), icc)
+    return encode(master, image_format, ORIGINAL_SAVE_OPTIONS[image_format])
+
+
+def decode_original(stored) -> PILImage.Image:
+    """Pixels to make renditions from: the stored original's, whether just encoded
+    or read back later, so renditions made at upload and regenerated ones match."""
+    with pillow_limits():
+        master = PILImage.open(stored, formats=ACCEPTED_FORMATS)
+        master.load()
+    icc = master.info.get("icc_profile")
+    return only_colour_profile(normalise_mode(master), icc)
+
+
+def open_master(image: Image) -> PILImage.Image:
+    """The stored original, decoded, under the same limits as an upload."""
+    with image.file.storage.open(image.file.name, "rb") as stored:
+        return decode_original(stored)
+
+
+# --- Framing ------------------------------------------------------------------------
 
 
 def crop_box(width: int, height: int, target_ratio: float, focal: tuple[float, float]):
@@ -103,68 +187,158 @@ def crop_box(width: int, height: int, target_ratio: float, focal: tuple[float, f
         crop_width, crop_height = round(height * target_ratio), height
     else:
         crop_width, crop_height = width, round(width / target_ratio)
+    crop_width, crop_height = max(crop_width, 1), max(crop_height, 1)
     left = min(max(round(focal[0] * width - crop_width / 2), 0), width - crop_width)
     top = min(max(round(focal[1] * height - crop_height / 2), 0), height - crop_height)
     return left, top, left + crop_width, top + crop_height
 
 
-def render(master: PILImage.Image, spec: RenditionSpec, focal) -> PILImage.Image:
+def automatic_focal_point(master: PILImage.Image) -> tuple[float, float]:
+    """Where the detail is: the centre of edge energy of a small greyscale copy.
+
+    A flat picture (no edges) falls back to the centre.
+    """
+    small = ImageOps.grayscale(master.resize((64, max(1, round(64 * master.height / master.width))),
+                                             PILImage.Resampling.BOX))  # fmt: skip
+    edges = small.filter(ImageFilter.FIND_EDGES)
+    width, height = edges.size
+    weights = edges.load()
+    total = sum_x = sum_y = 0.0
+    for y in range(1, height - 1):  # the filter's border rows are noise
+        for x in range(1, width - 1):
+            weight = weights[x, y]
+            total += weight
+            sum_x += weight * x
+            sum_y += weight * y
+    if total < 1:
+        return 0.5, 0.5
+    return (sum_x / total + 0.5) / width, (sum_y / total + 0.5) / height
+
+
+def focal_point(image: Image, master: PILImage.Image) -> tuple[float, float]:
+    if image.focal_x is not None and image.focal_y is not None:
+        return image.focal_x, image.focal_y
+    return automatic_focal_point(master)
+
+
+def frame_box(image: Image, master: PILImage.Image, spec: RenditionSpec, focal):
+    """The part of the photo a fixed-ratio rendition shows: the editor's crop for
+    that ratio when set, else the largest box around the focal point."""
+    ratio = spec.width / spec.height
+    override = (image.crops or {}).get(spec.ratio)
+    if not override:
+        return crop_box(master.width, master.height, ratio, focal)
+    left, top, right, bottom = (
+        round(fraction * size)
+        for fraction, size in zip(
+            override, [master.width, master.height] * 2, strict=True
+        )
+    )
+    right, bottom = max(right, left + 1), max(bottom, top + 1)
+    inner = crop_box(right - left, bottom - top, ratio, (0.5, 0.5))
+    return left + inner[0], top + inner[1], left + inner[2], top + inner[3]
+
+
+def render(master: PILImage.Image, spec: RenditionSpec, box) -> PILImage.Image:
     if spec.height is None:
         width = min(spec.width, master.width)
         height = max(1, round(master.height * width / master.width))
-        return master.resize((width, height), PILImage.Resampling.LANCZOS)
-    box = crop_box(master.width, master.height, spec.width / spec.height, focal)
-    return master.resize(
-        (spec.width, spec.height), PILImage.Resampling.LANCZOS, box=box
-    )
+        size = (width, height)
+    else:
+        size = (spec.width, spec.height)
+    # reducing_gap shrinks by whole factors first: far faster on camera photos,
+    # with no visible difference at these sizes.
+    return master.resize(size, PILImage.Resampling.LANCZOS, box=box, reducing_gap=3.0)
 
 
-def rendition_name(image: Image, spec_name: str, extension: str) -> str:
-    """Deterministic, and unique per stored original (whose name storage made unique)."""
+# --- Files --------------------------------------------------------------------------
+
+
+def rendition_name(image: Image, spec_name: str, extension: str, recipe: str) -> str:
+    """Unique per stored original (whose name is random) and per recipe."""
     stem = PurePosixPath(image.file.name).stem
-    return f"renditions/{stem}/{spec_name}.{extension}"
+    fingerprint = hashlib.sha256(f"{RECIPE_VERSION}:{recipe}".encode()).hexdigest()[:10]
+    return f"renditions/{stem}/{spec_name}-{fingerprint}.{extension}"
 
 
-def write_renditions(image: Image, master: PILImage.Image, storage=None) -> dict:
-    """Generate every spec in every format; return the record to keep on the image."""
-    storage = storage or default_storage
-    focal = (image.focal_x if image.focal_x is not None else 0.5,
-             image.focal_y if image.focal_y is not None else 0.5)  # fmt: skip
-    icc = master.info.get("icc_profile")
+def write_file(
+    storage, name: str, data: bytes, written: list[str], *, reuse=False
+) -> str:
+    """Save ``data`` under exactly ``name``, recording it in ``written`` for cleanup.
+
+    With ``reuse``, a file already at ``name`` is kept: rendition names are
+    fingerprints of their recipe, so the same name means the same pixels.
+    """
+    if storage.exists(name):
+        if reuse:
+            return name
+        storage.delete(name)
+    written.append(name)  # before saving: a failed write may leave a partial file
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        written.append(saved)
+        raise OSError(f"storage saved {name!r} as {saved!r}")
+    return saved
+
+
+def make_renditions(image: Image, master: PILImage.Image, spec_names, written: list[str],
+                    *, reuse=False) -> dict:  # fmt: skip
+    """Generate ``spec_names`` in every format; return their record for ``image.renditions``."""
+    storage = image.file.storage
+    focal = focal_point(image, master) if set(spec_names) & set(CROPPED_SPECS) else None
     record = {}
-    for spec_name, spec in SPECS.items():
-        rendered = render(master, spec, focal)
+    for spec_name in spec_names:
+        spec = SPECS[spec_name]
+        box = frame_box(image, master, spec, focal) if spec.ratio else None
+        rendered = render(master, spec, box)
+        recipe = f"{spec.width}x{spec.height}:{master.size}:{box}"
         entry = {"width": rendered.width, "height": rendered.height}
         for extension, (image_format, options) in RENDITION_FORMATS.items():
-            name = rendition_name(image, spec_name, extension)
-            if storage.exists(name):
-                storage.delete(name)
-            storage.save(
-                name, ContentFile(encode(rendered, image_format, options, icc))
-            )
+            name = rendition_name(image, spec_name, extension, recipe)
+            write_file(storage, name, encode(rendered, image_format, options), written,
+                       reuse=reuse)  # fmt: skip
             entry[extension] = name
         record[spec_name] = entry
     return record
 
 
-def delete_files(image: Image, storage=None) -> None:
-    storage = storage or default_storage
+def rendition_names(renditions: dict) -> set[str]:
+    return {
+        entry[extension]
+        for entry in renditions.values()
+        for extension in RENDITION_FORMATS
+        if extension in entry
+    }
+
+
+def stored_names(image: Image) -> list[str]:
+    """Every file of ``image``: the original and all its renditions."""
     names = [image.file.name] if image.file else []
-    for entry in image.renditions.values():
-        names.extend(entry[extension] for extension in RENDITION_FORMATS)
+    return names + sorted(rendition_names(image.renditions or {}))
+
+
+def delete_stored_files(names, storage) -> None:
     for name in names:
-        storage.delete(name)
+        try:
+            storage.delete(name)
+        except Exception as error:  # any backend's failure; the rest still go
+            logger.warning("could not delete %s: %s", name, error)
+
+
+# --- Services ----------------------------------------------------------------------
 
 
 def store_image(*, image: Image, decoded: PILImage.Image, facts: InspectedImage,
                 original_filename: str, user=None) -> Image:  # fmt: skip
     """Save a validated upload: the cleaned original, its renditions, then the row.
 
-    Files are written first; if anything fails before the transaction
-    commits, every file written is deleted again, so a refused save leaves
-    nothing behind under MEDIA_ROOT.
+    Files are written first; if anything fails before the row is saved, every
+    file written (partial ones included) is deleted again and
+    ``ImageStorageError`` says so, so a refused save leaves nothing behind.
     """
-    master, master_bytes = clean_master(decoded, facts.format)
+    storage = image.file.storage
+    master_bytes = clean_original(decoded, facts.format)
+    master = decode_original(io.BytesIO(master_bytes))
     image.format = facts.format
     image.content_hash = facts.content_hash
     image.file_size = len(master_bytes)
@@ -172,22 +346,132 @@ def store_image(*, image: Image, decoded: PILImage.Image, facts: InspectedImage,
     image.original_filename = original_filename[-255:]
     if user is not None and image.uploaded_by_id is None:
         image.uploaded_by = user
-    image.file.save("upload", ContentFile(master_bytes), save=False)
+    written: list[str] = []
     try:
-        image.renditions = write_renditions(image, master)
+        name = image.file.field.generate_filename(image, "upload")
+        # Assigning the name (not the upload) marks the file as stored: the raw
+        # upload, metadata and all, must never be written by FileField.pre_save.
+        image.file = write_file(storage, name, master_bytes, written)
+        image.renditions = make_renditions(image, master, list(SPECS), written)
         with transaction.atomic():
             image.save()
-    except Exception:
-        delete_files(image)
+    except (OSError, DatabaseError) as error:
+        delete_stored_files(written, storage)
+        image.file = None
+        logger.warning("photo %r not stored: %s", original_filename, error)
+        raise ImageStorageError(
+            _(
+                "The photo could not be stored (%(reason)s). Nothing was saved; "
+                "try again, and tell the technical team if it keeps failing."
+            )
+            % {
+                "reason": _("storage failed")
+                if isinstance(error, OSError)
+                else _("database unavailable")
+            }  # fmt: skip
+        ) from error
+    except BaseException:
+        delete_stored_files(written, storage)
         raise
     return image
 
 
-def regenerate_renditions(image: Image) -> None:
-    with default_storage.open(image.file.name, "rb") as stored:
-        master = normalise_mode(
-            PILImage.open(stored, formats=list(ORIGINAL_SAVE_OPTIONS))
+def _replace_renditions(image: Image, spec_names, *, reuse: bool) -> None:
+    """Write ``spec_names`` for a locked ``image``; old files go once this commits."""
+    storage = image.file.storage
+    written: list[str] = []
+    try:
+        new = make_renditions(
+            image, open_master(image), spec_names, written, reuse=reuse
         )
-        master.load()
-    image.renditions = write_renditions(image, master)
+    except BaseException:
+        delete_stored_files(written, storage)
+        raise
+    before = rendition_names(image.renditions or {})
+    image.renditions = {**(image.renditions or {}), **new}
     image.save(update_fields=["renditions"])
+    obsolete = before - rendition_names(image.renditions)
+    if obsolete:
+        transaction.on_commit(lambda: delete_stored_files(sorted(obsolete), storage))
+
+
+def ensure_renditions(image: Image, spec_names) -> dict:
+    """``image.renditions`` with ``spec_names`` present, making the missing ones once.
+
+    The image's row is locked while they are made, so two requests that need
+    the same new rendition produce one file: the second waits, then finds it
+    recorded. SQLite in shared-cache mode reports a locked table at once
+    instead of waiting for its busy timeout, so that contention is retried.
+    """
+    if all(name in image.renditions for name in spec_names):
+        return image.renditions
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            with transaction.atomic():
+                locked = Image.objects.select_for_update().get(pk=image.pk)
+                missing = [name for name in spec_names if name not in locked.renditions]
+                if missing:
+                    _replace_renditions(locked, missing, reuse=True)
+            break
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    image.renditions = locked.renditions
+    return image.renditions
+
+
+def rendition_entries(image: Image, spec_names) -> list[dict]:
+    """The stored renditions of ``spec_names``, one per width, smallest first.
+
+    A rendition that cannot be made (storage down, original missing) is left
+    out and logged, so a page falls back to what exists instead of failing.
+    """
+    try:
+        renditions = ensure_renditions(image, spec_names)
+    except Exception as error:  # any storage or decoder failure
+        logger.warning("renditions of image %s unavailable: %s", image.pk, error)
+        renditions = image.renditions or {}
+    by_width = {}
+    for name in spec_names:
+        if (entry := renditions.get(name)) and entry["width"] not in by_width:
+            by_width[entry["width"]] = entry
+    return [by_width[width] for width in sorted(by_width)]
+
+
+@transaction.atomic
+def regenerate_renditions(image: Image, spec_names=None, *, force=False) -> Image:
+    """Make ``spec_names`` (default: all) again from the stored original.
+
+    Unchanged recipes keep their files unless ``force``; specs no longer
+    defined are dropped, and their files deleted on commit.
+    """
+    locked = Image.objects.select_for_update().get(pk=image.pk)
+    spec_names = list(spec_names or SPECS)
+    retired = {
+        name: entry for name, entry in locked.renditions.items() if name not in SPECS
+    }
+    _replace_renditions(locked, spec_names, reuse=not force)
+    if retired:
+        locked.renditions = {k: v for k, v in locked.renditions.items() if k in SPECS}
+        locked.save(update_fields=["renditions"])
+        storage = locked.file.storage
+        names = sorted(rendition_names(retired))
+        transaction.on_commit(lambda: delete_stored_files(names, storage))
+    image.renditions = locked.renditions
+    return locked
+
+
+def delete_image(*, image: Image, user: AbstractBaseUser) -> None:
+    """Remove a photo from the library, unless a story uses it.
+
+    Its files are deleted once the deletion commits (``articles.signals``).
+    """
+    if not user.has_perm("articles.delete_image"):
+        raise PermissionDenied(_("You may not delete photos."))
+    stories = list(image.stories().order_by("headline")[:20])
+    if stories:
+        raise ImageInUse(image, stories)
+    logger.info("image %s deleted by %s", image.pk, user.get_username())
+    image.delete()

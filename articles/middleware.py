@@ -1,11 +1,23 @@
-"""Reader page cache: served before sessions, auth and views are touched."""
+"""Request middleware: the reader page cache (served before sessions, auth and
+views are touched), refusal of malformed requests, the Content-Security-Policy,
+and the database-outage page."""
 
+import logging
+from urllib.parse import unquote_to_bytes
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.core.handlers.wsgi import get_bytes_from_wsgi
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template import loader
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import http_date
 
 from . import cache
+
+logger = logging.getLogger(__name__)
 
 BYPASS_PREFIXES = ("/admin/", "/preview/", "/healthz")
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link", "X-Robots-Tag")
@@ -103,3 +115,94 @@ class ReaderPageCacheMiddleware:
             response["X-Cache"] = "miss"
         except Exception as error:
             cache.warn_cache_down(error)
+
+
+# --- Malformed requests ---------------------------------------------------------
+
+
+def has_utf8_query_string(request) -> bool:
+    raw = get_bytes_from_wsgi(request.environ, "QUERY_STRING", "")
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class RequestValidationMiddleware:
+    """Refuse, before anything answers, requests no page should serve: a Host
+    outside ALLOWED_HOSTS (the page cache runs before CommonMiddleware would
+    check it) and a query string that is not UTF-8 (Django would silently
+    replace the bytes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.get_host()  # raises DisallowedHost, which Django answers with 400
+        if not has_utf8_query_string(request):
+            return HttpResponseBadRequest(
+                "The address contains characters that are not valid UTF-8.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+# --- Content-Security-Policy ---------------------------------------------------
+
+# The story editor (django-prose-editor) loads its modules through an inline
+# import map, which gets a per-request nonce, and its editing library injects
+# <style> elements and style attributes. Only staff reach the admin, and its
+# scripts still need the nonce or to come from this origin.
+ADMIN_POLICY_UPDATE = {"script-src": [SELF, NONCE], "style-src": [SELF, UNSAFE_INLINE]}
+# Uploaded files are data, never documents: nothing in one may run or load.
+MEDIA_POLICY = {"default-src": [NONE], "frame-ancestors": [NONE], "sandbox": True}
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with two scoped variants of ``CONTENT_SECURITY_POLICY``: a
+    relaxed one for the admin and a closed one for media files Django serves."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        path = request.path_info
+        if settings.MEDIA_URL.startswith("/") and path.startswith(settings.MEDIA_URL):
+            parts.config = MEDIA_POLICY
+        elif path.startswith("/admin/"):
+            parts.update = {**ADMIN_POLICY_UPDATE, **(parts.update or {})}
+        return parts
+
+
+# --- Database outage ------------------------------------------------------------
+
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response() -> HttpResponse:
+    """The plain 503 page, rendered without context processors (they query)."""
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view or template that loses the database answers 503, never a traceback.
+
+    ``CONN_HEALTH_CHECKS`` makes the next request open a fresh connection, so
+    workers recover on their own once the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable, answering 503: %s", exception)
+        return database_unavailable_response()

@@ -1,8 +1,11 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -99,8 +102,12 @@ class Author(models.Model):
 
 
 def image_upload_to(instance, filename):
-    """Storage names are generated, never taken from the uploaded file name."""
-    stem = instance.content_hash[:24]
+    """Storage names are generated, never taken from the uploaded file name.
+
+    Content hash plus a random part: two uploads never share a name, so a
+    failed write can be cleaned up without touching another photo's file.
+    """
+    stem = f"{instance.content_hash[:16]}{secrets.token_hex(4)}"
     return f"images/{timezone.now():%Y/%m}/{stem}.{instance.format_extension}"
 
 
@@ -112,6 +119,7 @@ class Image(models.Model):
         PNG = "PNG", "PNG"
         GIF = "GIF", "GIF"
         WEBP = "WEBP", "WebP"
+        AVIF = "AVIF", "AVIF"
 
     file = models.FileField(_("file"), upload_to=image_upload_to, max_length=255)
     title = PlainTextField(_("title"), max_length=255)
@@ -131,6 +139,27 @@ class Image(models.Model):
         blank=True,
         help_text=_("Photographer or agency, e.g. “Reuters/Jane Doe”."),
     )
+    source_url = models.URLField(
+        _("source URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Optional: where the photo came from, e.g. an agency's page."),
+    )
+    licence = PlainTextField(
+        _("licence / copyright"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: e.g. “© Reuters, single use” or “CC BY 4.0”."),
+    )
+    tags = TaggableManager(
+        _("tags"),
+        through="TaggedImage",
+        blank=True,
+        related_name="images",
+        help_text=_(
+            "Comma-separated, to find the photo again, e.g. “frigate, Baltic”."
+        ),
+    )
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     file_size = models.PositiveBigIntegerField(
@@ -145,8 +174,28 @@ class Image(models.Model):
     original_filename = PlainTextField(
         _("original file name"), max_length=255, blank=True, editable=False
     )
-    focal_x = models.FloatField(null=True, blank=True, editable=False)
-    focal_y = models.FloatField(null=True, blank=True, editable=False)
+    focal_x = models.FloatField(
+        _("focal point (across)"),
+        null=True,
+        blank=True,
+        help_text=_("0 is the left edge, 1 the right; empty chooses automatically."),
+    )
+    focal_y = models.FloatField(
+        _("focal point (down)"),
+        null=True,
+        blank=True,
+        help_text=_("0 is the top edge, 1 the bottom; empty chooses automatically."),
+    )
+    crops = models.JSONField(
+        _("crop overrides"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            'Editor-chosen crops by ratio, e.g. {"card": [0.1, 0, 0.9, 0.6]}: '
+            "left, top, right, bottom as fractions of the photo."
+        ),
+    )
     renditions = models.JSONField(
         _("renditions"),
         default=dict,
@@ -186,11 +235,24 @@ class Image(models.Model):
 
     @property
     def format_extension(self):
-        return {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}[self.format]
+        return {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp",
+                "AVIF": "avif"}[self.format]  # fmt: skip
 
     @property
     def is_landscape(self):
         return self.width >= self.height
+
+    @property
+    def orientation(self):
+        if self.width == self.height:
+            return "square"
+        return "landscape" if self.width > self.height else "portrait"
+
+    def stories(self):
+        """Stories whose stored content uses this photo: as lead, in the gallery or body."""
+        return Article.objects.filter(
+            models.Q(lead_image=self) | models.Q(story_images__image=self)
+        ).distinct()
 
     def rendition(self, spec: str):
         """The stored rendition ``spec`` (see ``articles.images.SPECS``), or None."""
@@ -261,6 +323,12 @@ class Article(models.Model):
         max_length=1000,
         blank=True,
         help_text=_("Overrides the library caption for this story only."),
+    )
+    lead_image_credit = PlainTextField(
+        _("lead image credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Overrides the library credit for this story only."),
     )
     seo_title = PlainTextField(
         _("SEO title"),
@@ -489,6 +557,31 @@ class Article(models.Model):
         return self.lead_image.caption if self.lead_image else ""
 
     @property
+    def lead_credit(self):
+        if self.lead_image_credit:
+            return self.lead_image_credit
+        return self.lead_image.credit if self.lead_image else ""
+
+    @cached_property
+    def image_placements(self):
+        """Gallery and body photos, fetched once (one query, or a preview's prefetch)."""
+        return list(self.story_images.all())
+
+    @property
+    def gallery(self):
+        kind = StoryImage.Kind.GALLERY
+        return [
+            placement for placement in self.image_placements if placement.kind == kind
+        ]
+
+    @property
+    def body_figures(self):
+        kind = StoryImage.Kind.BODY
+        return [
+            placement for placement in self.image_placements if placement.kind == kind
+        ]
+
+    @property
     def ordered_authors(self):
         """Authors in byline order, from the prefetched bylines when present."""
         return [byline.author for byline in self.bylines.all()]
@@ -687,3 +780,87 @@ class EditPresence(models.Model):
 
     def __str__(self):
         return f"{self.user} on {self.article}"
+
+
+class StoryImagesManager(models.Manager):
+    """Placements always come with their library photo: pages render both."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("image")
+
+
+class StoryImage(models.Model):
+    """A library photo placed in a story's gallery or between its paragraphs.
+
+    Caption and credit here override the library's for this story only; the
+    library keeps the originals.
+    """
+
+    class Kind(models.TextChoices):
+        GALLERY = "gallery", _("Gallery")
+        BODY = "body", _("In the body")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="story_images"
+    )
+    image = models.ForeignKey(
+        Image,
+        verbose_name=_("photo"),
+        on_delete=models.PROTECT,
+        related_name="story_uses",
+    )
+    kind = models.CharField(_("placement"), max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        default=0,
+        help_text=_(
+            "Gallery: the order. Body: the paragraph it follows (0 puts it first)."
+        ),
+    )
+    caption = PlainTextAreaField(
+        _("caption for this story"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Leave empty to use the library caption."),
+    )
+    credit = PlainTextField(
+        _("credit for this story"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the library credit."),
+    )
+
+    objects = StoryImagesManager()
+
+    class Meta:
+        ordering = ["kind", "position", "pk"]
+        verbose_name = _("story photo")
+        verbose_name_plural = _("story photos")
+
+    def __str__(self):
+        return f"{self.image} ({self.get_kind_display()}: {self.article})"
+
+    @property
+    def caption_text(self):
+        return self.caption or self.image.caption
+
+    @property
+    def credit_text(self):
+        return self.credit or self.image.credit
+
+
+class TaggedImage(TaggedItemBase):
+    """Library tags, kept apart from story tags' through table."""
+
+    content_object = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("tagged photo")
+        verbose_name_plural = _("tagged photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_image_unique_tag"
+            )
+        ]

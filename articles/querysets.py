@@ -5,33 +5,46 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+def live_condition(*, at=None, prefix: str = "") -> Q:
+    """The condition for a story readers may see now (or at ``at``).
+
+    Visibility is decided at read time from the publish, expiry and embargo
+    times, so a scheduled story goes live on the minute without a cron job.
+    This is the only definition of "live": ``published()`` applies it, and
+    queries over related tables use it through ``prefix``.
+    """
+    now = at or timezone.now()
+    return (
+        Q(**{f"{prefix}live_revision__isnull": False})
+        & Q(**{f"{prefix}publish_at__lte": now})
+        & (
+            Q(**{f"{prefix}expire_at__isnull": True})
+            | Q(**{f"{prefix}expire_at__gt": now})
+        )
+        & (
+            Q(**{f"{prefix}embargo_until__isnull": True})
+            | Q(**{f"{prefix}embargo_until__lte": now})
+        )
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
-        """Stories readers may see now (or at ``at``).
-
-        Visibility is decided at read time from the publish, expiry and embargo
-        times, so a scheduled story goes live on the minute without a cron job.
-        This is the only definition of "live": every view, feed, sitemap, search
-        backend and API uses it.
-        """
-        now = at or timezone.now()
-        return self.filter(
-            Q(live_revision__isnull=False),
-            Q(publish_at__lte=now),
-            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
-        )
+        """Stories readers may see now (or at ``at``): see ``live_condition``."""
+        return self.filter(live_condition(at=at))
 
     def for_listing(self):
         """Everything a story card renders, fetched in a fixed number of queries."""
         byline_model = self.model._meta.get_field("bylines").related_model
         bylines = byline_model.objects.select_related("author").order_by("order", "pk")
-        return self.select_related("section", "lead_image").prefetch_related(
-            models.Prefetch("bylines", queryset=bylines)
+        return (
+            self.select_related("section", "lead_image")
+            .prefetch_related(models.Prefetch("bylines", queryset=bylines))
+            .defer("body")
         )
 
     def for_story_page(self):
-        return self.for_listing().prefetch_related("tags")
+        return self.for_listing().defer(None).prefetch_related("tags")
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
@@ -46,14 +59,30 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(bylines__author=author)
 
     def related_to(self, article, *, limit=4):
-        """Live stories sharing the most tags with ``article``."""
+        """Live stories sharing the most tags with ``article``, newest first on ties.
+
+        Ranking happens on the small tag-link table; only the few winners are
+        then loaded, so the cost does not grow with the size of the archive.
+        """
         tag_ids = [tag.pk for tag in article.tags.all()]
         if not tag_ids:
             return self.none()
+        through = self.model.tags.through
+        ranked = (
+            through.objects.filter(
+                live_condition(prefix="content_object__"), tag_id__in=tag_ids
+            )
+            .exclude(content_object_id=article.pk)
+            .values("content_object_id")
+            .annotate(shared=models.Count("id"))
+            .order_by("-shared", "-content_object__publish_at")
+            .values("content_object_id")[:limit]
+        )
+        shared = models.Count(
+            "tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)
+        )
         return (
-            self.published()
-            .filter(tags__in=tag_ids)
-            .exclude(pk=article.pk)
-            .annotate(shared_tags=models.Count("tags"))
-            .order_by("-shared_tags", "-publish_at")[:limit]
+            self.filter(pk__in=ranked)
+            .annotate(shared_tags=shared)
+            .order_by("-shared_tags", "-publish_at")
         )

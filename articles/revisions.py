@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from .models import Article, Author, Byline, Image, Revision, Section
+from .models import Article, Author, Byline, Image, Revision, Section, StoryImage
 from .text import html_to_text
 
 SCALAR_FIELDS = [
@@ -23,14 +23,39 @@ SCALAR_FIELDS = [
     "dateline",
     "source",
     "lead_image_caption",
+    "lead_image_credit",
     "seo_title",
     "seo_description",
 ]
 TIME_FIELDS = ["expire_at", "embargo_until"]
+# Snapshot keys of the story's photos besides the lead: lists of
+# {"id", "title", "position", "caption", "credit"} (caption and credit
+# override the library's for this story when not empty).
+PLACEMENTS = {"gallery": StoryImage.Kind.GALLERY, "body_images": StoryImage.Kind.BODY}
 
 
-def take_snapshot(article: Article, *, authors: list[Author], tags: list[str]) -> dict:
-    """The content of ``article`` (possibly unsaved edits) with these bylines and tags."""
+def placements_on_row(article: Article) -> dict[str, list[dict]]:
+    """The gallery and body photos stored for ``article``, as a snapshot holds them."""
+    found = {key: [] for key in PLACEMENTS}
+    if article.pk is None:
+        return found
+    keys = {kind: key for key, kind in PLACEMENTS.items()}
+    for placement in StoryImage.objects.filter(article=article).order_by(
+        "position", "pk"
+    ):
+        found[keys[placement.kind]].append(
+            {"id": placement.image_id, "title": placement.image.title,
+             "position": placement.position, "caption": placement.caption,
+             "credit": placement.credit}
+        )  # fmt: skip
+    return found
+
+
+def take_snapshot(article: Article, *, authors: list[Author], tags: list[str],
+                  gallery: list[dict] | None = None,
+                  body_images: list[dict] | None = None) -> dict:  # fmt: skip
+    """The content of ``article`` (possibly unsaved edits) with these bylines, tags
+    and photos; photos not given are those stored on the row."""
     image = article.lead_image
     # Cleaned as the row's fields clean on save: an edit to an approved story
     # never passes through save(), yet previews render its snapshot.
@@ -57,6 +82,13 @@ def take_snapshot(article: Article, *, authors: list[Author], tags: list[str]) -
         }
         if image
         else None
+    )
+    on_row = (
+        placements_on_row(article) if gallery is None or body_images is None else {}
+    )
+    snapshot["gallery"] = on_row["gallery"] if gallery is None else gallery
+    snapshot["body_images"] = (
+        on_row["body_images"] if body_images is None else body_images
     )
     return snapshot
 
@@ -115,6 +147,29 @@ def apply_to_row(article: Article, snapshot: dict) -> None:
         elif byline.order != order:
             Byline.objects.filter(pk=byline.pk).update(order=order)
     article.tags.set(snapshot["tags"])
+    apply_placements(article, snapshot)
+
+
+def apply_placements(article: Article, snapshot: dict) -> None:
+    """Store the snapshot's gallery and body photos (an older snapshot without
+    them leaves the stored ones alone); photos since deleted are skipped."""
+    wanted = {key: snapshot[key] for key in PLACEMENTS if key in snapshot}
+    if not wanted:
+        return
+    ids = {item["id"] for items in wanted.values() for item in items}
+    existing = set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    StoryImage.objects.filter(
+        article=article, kind__in=[PLACEMENTS[key] for key in wanted]
+    ).delete()
+    StoryImage.objects.bulk_create(
+        StoryImage(article=article, image_id=item["id"], kind=PLACEMENTS[key],
+                   position=item.get("position") or 0, caption=item.get("caption") or "",
+                   credit=item.get("credit") or "")
+        for key, items in wanted.items()
+        for item in items
+        if item["id"] in existing
+    )  # fmt: skip
+    article.__dict__.pop("image_placements", None)
 
 
 def preview_instance(article: Article, snapshot: dict) -> Article:
@@ -131,8 +186,40 @@ def preview_instance(article: Article, snapshot: dict) -> Article:
             if author["id"] in authors
         ],
         "tags": [Tag(name=name, slug=name) for name in snapshot["tags"]],
+        "story_images": preview_placements(copy, snapshot),
     }
     return copy
+
+
+def preview_placements(article: Article, snapshot: dict) -> list[StoryImage]:
+    """Unsaved gallery and body photos of ``snapshot``, for a preview."""
+    if not any(key in snapshot for key in PLACEMENTS):
+        return list(article.story_images.all())
+    items = [(key, item) for key in PLACEMENTS for item in snapshot.get(key, [])]
+    photos = Image.objects.in_bulk({item["id"] for _key, item in items})
+    return [
+        StoryImage(article=article, image=photos[item["id"]], kind=PLACEMENTS[key],
+                   position=item.get("position") or 0, caption=item.get("caption") or "",
+                   credit=item.get("credit") or "")
+        for key, item in items
+        if item["id"] in photos
+    ]  # fmt: skip
+
+
+def image_uses(snapshot: dict) -> list[dict]:
+    """Every photo a snapshot shows: {"id", "title", "where", "credit"} with the
+    per-story credit override (empty when the library credit applies)."""
+    uses = []
+    if lead := snapshot.get("lead_image"):
+        uses.append({"id": lead["id"], "title": lead.get("title", ""), "where": _("lead photo"),
+                     "credit": snapshot.get("lead_image_credit") or ""})  # fmt: skip
+    for key, where in (("gallery", _("gallery")), ("body_images", _("in the body"))):
+        uses.extend(
+            {"id": item["id"], "title": item.get("title", ""), "where": where,
+             "credit": item.get("credit") or ""}
+            for item in snapshot.get(key, [])
+        )  # fmt: skip
+    return uses
 
 
 # --- Comparing revisions ----------------------------------------------------------
@@ -161,10 +248,25 @@ def _flatten(snapshot: dict) -> dict[str, str]:
         str(_("Lead photo")): image.get("title", ""),
         str(_("Photo caption")): snapshot.get("lead_image_caption")
         or image.get("caption", ""),
-        str(_("Photo credit")): image.get("credit", ""),
+        str(_("Photo credit")): snapshot.get("lead_image_credit")
+        or image.get("credit", ""),
+        str(_("Gallery")): _placements_text(snapshot.get("gallery", [])),
+        str(_("Photos in the body")): _placements_text(snapshot.get("body_images", [])),
         str(_("Embargo until")): snapshot.get("embargo_until") or "",
         str(_("Expire at")): snapshot.get("expire_at") or "",
     }
+
+
+def _placements_text(items: list[dict]) -> str:
+    return "; ".join(
+        " — ".join(
+            part
+            for part in (f"{item.get('position', 0)}. {item.get('title', '')}",
+                         item.get("caption"), item.get("credit"))
+            if part
+        )
+        for item in items
+    )  # fmt: skip
 
 
 def word_diff_html(old: str, new: str) -> str:

@@ -1,11 +1,21 @@
 """Signal handlers: page-cache invalidation, deferred until the change commits."""
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag
 
-from . import cache
-from .models import Article, Author, Byline, Correction, Image, Section, TaggedArticle
+from . import cache, images, search
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Image,
+    Section,
+    StoryImage,
+    TaggedArticle,
+    TaggedImage,
+)
 
 
 def invalidate_reader_pages(**kwargs) -> None:
@@ -21,14 +31,39 @@ def invalidate_if_readers_could_see(sender, instance, **kwargs) -> None:
         invalidate_reader_pages()
 
 
+def remove_image_files(sender, instance, **kwargs) -> None:
+    """A deleted photo's original and renditions go once the deletion commits."""
+    names, storage = images.stored_names(instance), instance.file.storage
+    transaction.on_commit(lambda: images.delete_stored_files(names, storage))
+
+
 def connect() -> None:
     post_save.connect(invalidate_if_readers_could_see, sender=Article,
                       dispatch_uid="newsroom-cache-article")  # fmt: skip
     post_delete.connect(invalidate_reader_pages, sender=Article,
                         dispatch_uid="newsroom-cache-article-delete")  # fmt: skip
-    for model in (Image, Section, Author, Byline, TaggedArticle, Tag, Correction):
+    post_delete.connect(remove_image_files, sender=Image,
+                        dispatch_uid="newsroom-image-files")  # fmt: skip
+    for model in (Image, Section, Author, Byline, TaggedArticle, Tag, Correction,
+                  StoryImage, TaggedImage):  # fmt: skip
         for signal in (post_save, post_delete):
             signal.connect(invalidate_reader_pages, sender=model,
                            dispatch_uid=f"newsroom-cache-{model.__name__}-{signal}")  # fmt: skip
     m2m_changed.connect(invalidate_reader_pages, sender=Article.tags.through,
                         dispatch_uid="newsroom-cache-tags")  # fmt: skip
+    post_save.connect(search.index_saved_article, sender=Article,
+                      dispatch_uid="newsroom-search-article")  # fmt: skip
+    post_delete.connect(search.index_deleted_article, sender=Article,
+                        dispatch_uid="newsroom-search-article-delete")  # fmt: skip
+    for signal in (post_save, post_delete):
+        signal.connect(search.index_byline_story, sender=Byline,
+                       dispatch_uid=f"newsroom-search-byline-{signal}")  # fmt: skip
+        signal.connect(search.index_tagged_story, sender=TaggedArticle,
+                       dispatch_uid=f"newsroom-search-tagged-{signal}")  # fmt: skip
+    m2m_changed.connect(search.index_retagged_stories, sender=Article.tags.through,
+                        dispatch_uid="newsroom-search-tags")  # fmt: skip
+    for model in (Section, Author, Tag, Image):
+        pre_save.connect(search.remember_indexed_values, sender=model,
+                         dispatch_uid=f"newsroom-search-before-{model.__name__}")  # fmt: skip
+        post_save.connect(search.index_stories_using, sender=model,
+                          dispatch_uid=f"newsroom-search-{model.__name__}")  # fmt: skip

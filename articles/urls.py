@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class UnicodeSlugConverter:
@@ -33,10 +33,31 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("feeds/rss/", feeds.LatestStoriesFeed(), name="feed-rss"),
+    path("feeds/atom/", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
+    path(
+        "section/<slug:slug>/rss/",
+        feeds.SectionStoriesFeed(),
+        name="section-feed-rss",
+    ),
+    path(
+        "section/<slug:slug>/atom/",
+        feeds.SectionStoriesAtomFeed(),
+        name="section-feed-atom",
+    ),
+    path("tag/<uslug:slug>/rss/", feeds.TagStoriesFeed(), name="tag-feed-rss"),
+    path("tag/<uslug:slug>/atom/", feeds.TagStoriesAtomFeed(), name="tag-feed-atom"),
+    path("author/<uslug:slug>/rss/", feeds.AuthorStoriesFeed(), name="author-feed-rss"),
+    path(
+        "author/<uslug:slug>/atom/",
+        feeds.AuthorStoriesAtomFeed(),
+        name="author-feed-atom",
+    ),
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive-year"),
     path(
         "archive/<int:year>/<int:month>/",

@@ -21,7 +21,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from . import revisions
+from . import revisions, search
 from .models import Article, Author, Correction, PreviewLink, Section
 
 PAGE_SIZE = 20
@@ -241,3 +241,38 @@ class CorrectionsView(SafePaginationMixin, ListView):
             .select_related("article__section")
             .order_by("-created_at", "-pk")
         )
+
+
+# --- Search -----------------------------------------------------------------------
+
+
+class SearchView(SafePaginationMixin, ListView):
+    """Reader search over live stories; see ``articles.search``.
+
+    Unknown filter values are ignored (dates with a message), so any query
+    string gets a page, never an error.
+    """
+
+    template_name = "articles/search.html"
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.sections = list(Section.objects.all())
+        self.filters = search.read_filters(self.request.GET, self.sections)
+        self.results = search.search(
+            self.filters.query,
+            section=self.filters.section,
+            date_from=self.filters.date_from,
+            date_to=self.filters.date_to,
+        )
+        return self.results.stories
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            filters=self.filters,
+            sections=self.sections,
+            results=self.results,
+            hits=self.results.highlight(context["stories"]),
+        )
+        return context

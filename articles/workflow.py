@@ -30,7 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import notifications, revisions
-from .models import Article, Author, Correction, Revision, WorkflowEvent
+from .models import Article, Author, Correction, Image, Revision, WorkflowEvent
 
 logger = logging.getLogger(__name__)
 
@@ -171,8 +171,12 @@ def _require(condition: bool, message: str, code: str) -> None:
 
 @transaction.atomic
 def save_story(*, article: Article, user, authors: list[Author], tags: list[str],
-               base_revision_id: int | None = None) -> Revision:  # fmt: skip
+               base_revision_id: int | None = None, gallery: list[dict] | None = None,
+               body_images: list[dict] | None = None) -> Revision:  # fmt: skip
     """Save an editor's version of a story and record it as a revision.
+
+    ``gallery`` and ``body_images`` (see ``revisions.PLACEMENTS``) left as None
+    keep the photos of the latest revision.
 
     An approved story keeps its approved content on the row: the edit becomes
     the latest revision and the story returns to draft until a moderator
@@ -200,7 +204,14 @@ def save_story(*, article: Article, user, authors: list[Author], tags: list[str]
         article.first_published_at = stored.first_published_at
         article.content_updated_at = stored.content_updated_at
     article.updated_by = user
-    snapshot = revisions.take_snapshot(article, authors=authors, tags=tags)
+    if not is_new and stored.latest_revision_id:
+        previous = stored.latest_revision.snapshot
+        gallery = previous.get("gallery") if gallery is None else gallery
+        body_images = (
+            previous.get("body_images") if body_images is None else body_images
+        )
+    snapshot = revisions.take_snapshot(article, authors=authors, tags=tags,
+                                       gallery=gallery, body_images=body_images)  # fmt: skip
 
     if not is_new and article.is_approved:
         # Readers keep the approved version: only the revision is stored.
@@ -260,26 +271,36 @@ def submit(*, article: Article, user) -> Article:
 
 
 def _check_publishable(article: Article, snapshot: dict) -> None:
-    """Refuse approval while the lead photo lacks alt text or credit."""
-    image = snapshot.get("lead_image")
-    if not image:
-        return
-    missing = [
-        label
-        for label, key in ((_("alt text"), "alt_text"), (_("credit"), "credit"))
-        if not (image.get(key) or "").strip()
-    ]
-    if missing:
-        current = article.lead_image if article.lead_image_id == image["id"] else None
-        if current is not None and current.alt_text.strip() and current.credit.strip():
-            return
+    """Refuse approval while any photo the story shows (lead, gallery, body) lacks
+    alt text or credit, naming each one. The library as it is now counts: fixing
+    the photo there is enough. A per-story credit override counts as a credit."""
+    uses = revisions.image_uses(snapshot)
+    library = Image.objects.in_bulk({use["id"] for use in uses})
+    problems = []
+    for use in uses:
+        image = library.get(use["id"])
+        if image is None:
+            problems.append(_("“%(title)s” is no longer in the photo library (%(where)s)")
+                            % {"title": use["title"], "where": use["where"]})  # fmt: skip
+            continue
+        missing = [
+            label
+            for label, value in ((_("alt text"), image.alt_text),
+                                 (_("credit"), use["credit"] or image.credit))
+            if not value.strip()
+        ]  # fmt: skip
+        if missing:
+            problems.append(
+                _("“%(title)s” needs %(missing)s (%(where)s)")
+                % {"title": image.title, "missing": _(" and ").join(missing),
+                   "where": use["where"]}
+            )  # fmt: skip
+    if problems:
         _refuse(
-            _(
-                "The photo “%(title)s” needs %(missing)s before the story can be published."
-            )
-            % {"title": image["title"], "missing": _(" and ").join(missing)},
+            _("Photos must have alt text and a credit before the story can be "
+              "published: %(problems)s.") % {"problems": "; ".join(problems)},
             "image_incomplete",
-        )
+        )  # fmt: skip
 
 
 @transaction.atomic

@@ -3,9 +3,12 @@
 Every variable is documented in README.md under "Configuration".
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,13 +48,22 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    "rest_framework",
+    "drf_spectacular",
+    "axes",
+    "csp",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers sit outside the page cache, so cached pages get them too.
+    "articles.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.middleware.RequestValidationMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.middleware.ReaderPageCacheMiddleware",
@@ -60,7 +72,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "articles.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -133,16 +147,39 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Authentication ------------------------------------------------------------
 
+_VALIDATORS_MODULE = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {"NAME": f"{_VALIDATORS_MODULE}.UserAttributeSimilarityValidator"},
+    {
+        "NAME": f"{_VALIDATORS_MODULE}.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": f"{_VALIDATORS_MODULE}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS_MODULE}.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login with a missing or off-site ?next= lands.
+LOGIN_REDIRECT_URL = "admin:index"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes). Failures count per username *and* client
+# address: a stranger cannot lock a colleague out from elsewhere, and one
+# attacker cannot lock out a whole newsroom behind a shared egress address.
+# Attempts live in the database, not the cache, so throttling keeps working
+# (and keeps refusing) while Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("NEWSROOM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.int("NEWSROOM_LOGIN_COOLOFF_MINUTES", default=15)
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "articles.accounts.client_ip"
 
 # --- Internationalisation and time -------------------------------------------
 
@@ -164,7 +201,97 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Whitenoise serves hashed names (every {% static %} URL) as immutable for ten
+# years by itself; this lifetime is for the few unhashed names.
+WHITENOISE_MAX_AGE = 3600 if not DEBUG else 0
+
+# Uploads in object storage (S3 or any S3-compatible service), shared by every
+# app server. Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+# or the machine's role, read by boto3 itself.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="")
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # Published photos are public: plain URLs that a CDN can cache.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Where readers' browsers load uploaded images from, for the CSP's img-src.
+if AWS_S3_CUSTOM_DOMAIN:
+    _media_origin = f"https://{AWS_S3_CUSTOM_DOMAIN}"
+elif AWS_STORAGE_BUCKET_NAME:
+    _media_origin = _origin(AWS_S3_ENDPOINT_URL) or "https://*.amazonaws.com"
+else:
+    _media_origin = _origin(MEDIA_URL)
+NEWSROOM_MEDIA_ORIGINS = env.list(
+    "NEWSROOM_MEDIA_ORIGINS", default=[_media_origin] if _media_origin else []
+)
+
+# --- Security -------------------------------------------------------------------
+
+# Production is served over HTTPS only; a local trial of the production set-up
+# over plain HTTP sets NEWSROOM_HTTPS=0.
+NEWSROOM_HTTPS = env.bool("NEWSROOM_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = NEWSROOM_HTTPS
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=31_536_000 if NEWSROOM_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = NEWSROOM_HTTPS
+CSRF_COOKIE_SECURE = NEWSROOM_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# Forms carry the CSRF token; no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Reverse proxies (load balancer, CDN) in front of the app servers. With one
+# or more, X-Forwarded-Proto tells whether the client used HTTPS, and the
+# client address is read from X-Forwarded-For that many hops from the right
+# (articles.accounts.client_ip). With none, both headers are ignored, so a
+# client cannot forge them. Each proxy must overwrite X-Forwarded-Proto.
+NEWSROOM_TRUSTED_PROXY_COUNT = env.int("NEWSROOM_TRUSTED_PROXY_COUNT", default=0)
+if NEWSROOM_TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Reader pages: this origin only, no inline script or style, no plugins, no
+# framing. The admin adds a nonce for its editor's import map and inline
+# styles; media Django serves gets "default-src 'none'"
+# (articles.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:", *NEWSROOM_MEDIA_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # --- Editorial workflow -------------------------------------------------------
 
@@ -178,6 +305,40 @@ NEWSROOM_IMAGE_MAX_UPLOAD_BYTES = env.int(
     "NEWSROOM_IMAGE_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024
 )
 NEWSROOM_IMAGE_MAX_PIXELS = env.int("NEWSROOM_IMAGE_MAX_PIXELS", default=60_000_000)
+NEWSROOM_IMAGE_MAX_FRAMES = env.int("NEWSROOM_IMAGE_MAX_FRAMES", default=200)
+# Every uploaded file goes through this handler, which stops storing a file
+# once it passes NEWSROOM_IMAGE_MAX_UPLOAD_BYTES (the body is never buffered).
+FILE_UPLOAD_HANDLERS = ["articles.uploadhandlers.SizeLimitedUploadHandler"]
+
+# --- API ----------------------------------------------------------------------
+
+# Read-only and anonymous: no authentication class means no session or CSRF
+# cookie and no "Vary: Cookie", so the reader page cache serves the API too.
+# The browsable HTML API exists only in development (add ?format=api).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["articles.api.rendering.HTMLSafeJSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "articles.api.rendering.URLFormatNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Read-only JSON API of the stories readers can see on the website, "
+        "with their sections, tags and authors. No authentication; "
+        "lists are paginated (page, page_size up to 100)."
+    ),
+    "SERVERS": [{"url": SITE_URL}],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 # --- E-mail -------------------------------------------------------------------
 
@@ -190,10 +351,33 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 # --- Logging ------------------------------------------------------------------
 
+# One JSON object per line in production (LOG_FORMAT=json): CR, LF and quotes
+# in logged values are escaped, so user input cannot forge log lines.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{levelname}{name}{message}",
+            "style": "{",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+        },
+        "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Workflow transitions (who approved what) are recorded at INFO.
+        "articles": {"level": "INFO"},
+        # Failed and throttled logins are WARNINGs; skip axes' start-up banner.
+        "axes.apps": {"level": "WARNING"},
+    },
 }

@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+# The test client and live server speak plain HTTP; tests/test_security.py and
+# tests/test_deploy.py check the HTTPS settings production gets.
+os.environ.setdefault("NEWSROOM_HTTPS", "0")
 
 from .settings import *  # noqa: E402, F403
 from .settings import STORAGES  # noqa: E402

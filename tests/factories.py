@@ -10,7 +10,15 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles import images, revisions
-from articles.models import Article, Author, Byline, Image, Section
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Image,
+    Revision,
+    Section,
+    StoryImage,
+)
 from articles.validators import inspect_image_upload
 
 _sequence = itertools.count(1)
@@ -102,3 +110,16 @@ def make_user(username, *, group=None, superuser=False) -> User:
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def place_photo(article: Article, image: Image, *, kind=StoryImage.Kind.GALLERY,
+                position=0, caption="", credit="") -> StoryImage:  # fmt: skip
+    """Put a library photo in a story's gallery or body, row and revisions alike."""
+    placement = StoryImage.objects.create(article=article, image=image, kind=kind,
+                                          position=position, caption=caption,
+                                          credit=credit)  # fmt: skip
+    snapshot = revisions.current_snapshot(article)
+    Revision.objects.filter(
+        pk__in=[article.latest_revision_id, article.live_revision_id]
+    ).update(snapshot=snapshot)
+    return placement

@@ -1,16 +1,23 @@
+import re
+from html.parser import HTMLParser
+
 from django import template
 from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from articles import images
 
 register = template.Library()
 
 # Which stored renditions make up each kind of picture, smallest first.
 PICTURE_KINDS = {
     "thumb": ["thumb"],
-    "card": ["card-320", "card-640"],
-    "lead": ["lead-640", "lead-1024", "lead-1600"],
+    "card": ["card-320", "card-640", "card-960"],
+    "lead": ["lead-640", "lead-1024", "lead-1600", "lead-2048"],
 }
+BODY_FIGURE_SIZES = "(min-width: 48em) 40rem, 100vw"
 
 
 def _srcset(entries, extension):
@@ -20,28 +27,36 @@ def _srcset(entries, extension):
     )
 
 
+def _loading(eager):
+    if eager:
+        return mark_safe('loading="eager" fetchpriority="high"')  # noqa: S308 (constant)
+    return mark_safe('loading="lazy"')  # noqa: S308 (constant)
+
+
 @register.simple_tag
 def picture(image, kind, sizes="100vw", eager=False, alt=None):
-    """``<picture>`` with WebP and JPEG ``srcset``s from the image's stored renditions.
+    """``<picture>`` with WebP and JPEG ``srcset``s from the image's renditions.
 
     The lead image of a story is ``eager`` (loaded at once, high priority);
     everything else loads lazily. ``width``/``height`` keep the layout still.
+    Without any rendition (storage failing) the cleaned original is shown.
     """
     if image is None:
         return ""
-    entries = [
-        image.renditions[spec]
-        for spec in PICTURE_KINDS[kind]
-        if spec in image.renditions
-    ]
+    alt_text = image.alt_text if alt is None else alt
+    entries = images.rendition_entries(image, PICTURE_KINDS[kind])
     if not entries:
-        return ""
+        if not image.file:
+            return ""
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" decoding="async" {}>',
+            image.file.url,
+            image.width,
+            image.height,
+            alt_text,
+            _loading(eager),
+        )
     fallback = entries[-1] if kind == "thumb" else entries[0]
-    loading = (
-        mark_safe('loading="eager" fetchpriority="high"')  # noqa: S308 (constant)
-        if eager
-        else mark_safe('loading="lazy"')  # noqa: S308 (constant)
-    )
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
@@ -53,9 +68,91 @@ def picture(image, kind, sizes="100vw", eager=False, alt=None):
         sizes,
         fallback["width"],
         fallback["height"],
-        image.alt_text if alt is None else alt,
-        loading,
+        alt_text,
+        _loading(eager),
     )
+
+
+@register.simple_tag
+def figure_caption(caption, credit):
+    """``<figcaption>`` with the caption and a "Photo:" credit, or nothing."""
+    if not caption and not credit:
+        return ""
+    credit_html = (
+        format_html(' <span class="credit">{} {}</span>', _("Photo:"), credit)
+        if credit
+        else ""
+    )
+    return format_html("<figcaption>{}{}</figcaption>", caption, credit_html)
+
+
+class _BlockEnds(HTMLParser):
+    """Offsets just after each top-level element of sanitised body HTML."""
+
+    VOID = {"br", "hr", "img", "wbr"}
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self.depth = 0
+        self.ends = []
+        self.feed(text)
+        self.close()
+
+    def _offset(self):
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.depth += 1
+        elif self.depth == 0:
+            self.ends.append(self._offset() + len(self.get_starttag_text()))
+
+    def handle_startendtag(self, tag, attrs):
+        if self.depth == 0:
+            self.ends.append(self._offset() + len(self.get_starttag_text()))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0:
+            self.ends.append(self._offset() + len(f"</{tag}>"))
+
+
+def body_figure(placement) -> str:
+    return format_html(
+        '<figure class="story__inline-figure">{}{}</figure>',
+        picture(placement.image, "lead", sizes=BODY_FIGURE_SIZES),
+        figure_caption(placement.caption_text, placement.credit_text),
+    )
+
+
+@register.simple_tag
+def story_body(story):
+    """The story's body with its body photos as ``<figure>``s between paragraphs.
+
+    The body was sanitised on save and is cut only between top-level
+    elements, so every piece stays well-formed; figures are built with
+    ``format_html``, so the sanitiser never has to let ``<img>`` through.
+    """
+    body = story.body or ""
+    figures = story.body_figures
+    if not figures:
+        return mark_safe(body)  # noqa: S308 (sanitised on save)
+    ends = _BlockEnds(body).ends
+    slots = {}
+    for placement in figures:
+        slots.setdefault(min(placement.position, len(ends)), []).append(placement)
+    pieces, start = [], 0
+    for count in range(len(ends) + 1):
+        end = ends[count - 1] if count else 0
+        pieces.append(body[start:end])
+        start = end
+        pieces.extend(body_figure(placement) for placement in slots.get(count, []))
+    pieces.append(body[start:])
+    return mark_safe("".join(pieces))  # noqa: S308 (sanitised body, escaped figures)
 
 
 @register.simple_tag

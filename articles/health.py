@@ -1,0 +1,54 @@
+"""``/healthz`` for load balancers and uptime checks.
+
+200 when the database answers (and the shared cache, when Redis is
+configured); 503 naming the part that failed. Exempt from the HTTPS redirect
+and never cached, so a probe always sees the live state.
+"""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+def check_database() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception as error:  # any failure means "down", whatever the driver raises
+        logger.error("health check: database unavailable: %s", error)
+        return False
+
+
+def check_cache() -> bool:
+    """A round trip through the shared cache with a key no one else uses."""
+    key = f"newsroom:healthz:{uuid.uuid4().hex}"
+    cache = caches[settings.NEWSROOM_PAGE_CACHE]
+    try:
+        cache.set(key, "ok", timeout=10)
+        answered = cache.get(key) == "ok"
+        cache.delete(key)
+        return answered
+    except Exception as error:  # any failure means "down", whatever the client raises
+        logger.warning("health check: cache unavailable: %s", error)
+        return False
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    checks = {"database": check_database()}
+    if settings.REDIS_URL:
+        checks["cache"] = check_cache()
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({part: "ok" if up else "unavailable" for part, up in checks.items()})
+    return JsonResponse(body, status=200 if healthy else 503)

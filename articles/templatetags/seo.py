@@ -1,0 +1,185 @@
+"""Search and sharing metadata: absolute URLs, social cards and JSON-LD.
+
+Every absolute URL comes from ``settings.SITE_URL``, never from the request's
+Host header, so a forged Host cannot plant links in pages, feeds or sitemaps.
+The helpers here are also used by ``articles.feeds`` and ``articles.sitemaps``.
+"""
+
+import json
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django import template
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+PUBLISHER_LOGO = ("img/logo-600x60.png", 600, 60)
+# What Django's ``json_script`` escapes: with these, no string inside the JSON
+# can close the <script> element or open an HTML comment or CDATA section.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter(name="absolute")
+def absolute_url(url: str) -> str:
+    """``url`` (a path, or already absolute as a CDN's may be) as an absolute URI."""
+    if urlsplit(url).scheme:
+        return iri_to_uri(url)
+    if url.startswith("//"):
+        return iri_to_uri(f"{urlsplit(settings.SITE_URL).scheme}:{url}")
+    return iri_to_uri(settings.SITE_URL + url)
+
+
+@register.filter
+def iso_datetime(value: datetime | None) -> str:
+    """W3C date-time in the site's time zone, to the second (OpenGraph, JSON-LD)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+def newest(*moments: datetime | None) -> datetime | None:
+    return max((moment for moment in moments if moment), default=None)
+
+
+@register.filter
+def last_modified(story) -> datetime | None:
+    """When what readers see of ``story`` last changed: an approved edit or going live.
+
+    An edit approved before a scheduled story went live predates its
+    publication, so the later of the two wins.
+    """
+    return newest(story.content_updated_at, story.publish_at)
+
+
+def rendition_file(image, spec: str) -> dict | None:
+    """The JPEG of rendition ``spec`` as {"url", "width", "height", "name"}, or None."""
+    entry = image.rendition(spec) if image else None
+    if not entry:
+        return None
+    return {
+        "url": absolute_url(default_storage.url(entry["jpg"])),
+        "width": entry["width"],
+        "height": entry["height"],
+        "name": entry["jpg"],
+    }
+
+
+@register.simple_tag
+def social_image(image):
+    """The 1200×630 "social" rendition for OpenGraph and Twitter cards, or None."""
+    picture = rendition_file(image, "social")
+    if picture:
+        picture["alt"] = image.alt_text
+    return picture
+
+
+def author_data(author) -> dict:
+    return {
+        "@type": "Organization" if author.is_agency else "Person",
+        "name": author.name,
+        "url": absolute_url(author.get_absolute_url()),
+    }
+
+
+def publisher_data() -> dict:
+    path, width, height = PUBLISHER_LOGO
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": absolute_url(reverse("articles:home")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute_url(static(path)),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def news_article_data(story, corrections) -> dict:
+    """schema.org NewsArticle, with the properties Google's article guidelines list."""
+    url = absolute_url(story.get_absolute_url())
+    images = [
+        {"@type": "ImageObject", "url": picture["url"],
+         "width": picture["width"], "height": picture["height"]}
+        for spec in ("social", "lead-1600")
+        if (picture := rendition_file(story.lead_image, spec))
+    ]  # fmt: skip
+    data = {
+        "@type": "NewsArticle",
+        "@id": f"{url}#article",
+        "headline": story.headline,
+        "description": story.seo_description or story.standfirst,
+        "datePublished": iso_datetime(story.publish_at),
+        "dateModified": iso_datetime(last_modified(story)),
+        "author": [author_data(author) for author in story.ordered_authors],
+        "publisher": publisher_data(),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "articleSection": story.section.name,
+        "keywords": [tag.name for tag in story.tags.all()],
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+    if images:
+        data["image"] = images
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.note,
+                "datePublished": iso_datetime(correction.created_at),
+            }
+            for correction in corrections
+        ]
+    return data
+
+
+def breadcrumb_data(story) -> dict:
+    trail = [
+        (_("Home"), absolute_url(reverse("articles:home"))),
+        (story.section.name, absolute_url(story.section.get_absolute_url())),
+        (story.headline, absolute_url(story.get_absolute_url())),
+    ]
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def ld_json_script(data) -> str:
+    """``data`` in a JSON-LD script element, escaped as ``json_script`` escapes.
+
+    ``json_script`` itself always writes type="application/json"; search
+    engines read structured data only from type="application/ld+json".
+    """
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text),  # noqa: S308 (every <, > and & is escaped above)
+    )
+
+
+@register.simple_tag
+def story_structured_data(story, corrections=()):
+    """JSON-LD for a story page: the NewsArticle and its breadcrumb trail."""
+    corrections = list(corrections)
+    return ld_json_script(
+        {
+            "@context": "https://schema.org",
+            "@graph": [
+                news_article_data(story, corrections),
+                breadcrumb_data(story),
+            ],
+        }
+    )

@@ -1,0 +1,357 @@
+"""`make bench`: reader throughput of Newsroom against the static-file ceiling.
+
+Builds a large newsroom in its own database (SQLite under bench/results by
+default; PostgreSQL when DATABASE_URL points at one: a sibling database named
+``<name>_bench``), starts the production server (gunicorn, 2 sync workers,
+DEBUG off) on a loopback port, and measures with wrk the requests/s and
+p50/p99 latency of each reader page, cached and uncached, next to the same
+story HTML served as a static file through the same stack. Each measurement
+is repeated and the median reported. Results go to stdout as a table and to
+bench/results/ as JSON.
+
+Environment: BENCH_STORIES (default 10000), BENCH_RUNS (3), BENCH_SECONDS (5),
+BENCH_CONNECTIONS (16), BENCH_PORT (8809).
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+STORIES = int(os.environ.get("BENCH_STORIES", "10000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+PORT = int(os.environ.get("BENCH_PORT", "8809"))
+MEMORY_REQUESTS = 20_000
+SEARCH_QUERIES = ["missile", "radar", "frigates", "budget", "drone", "navy trials",
+                  "air defence", "missile contract", "armoured vehicles", "shipyard delivery"]  # fmt: skip
+
+
+def bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/") or "newsroom"
+        bench_name = f"{name}_bench"
+        admin = parts._replace(path="/postgres").geturl()
+        exists = subprocess.run(
+            ["psql", admin, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{bench_name}'"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        if not exists:
+            subprocess.run(
+                ["psql", admin, "-qc", f'CREATE DATABASE "{bench_name}"'], check=True
+            )
+        return parts._replace(path=f"/{bench_name}").geturl()
+    return f"sqlite:///{RESULTS / f'bench-{STORIES}.sqlite3'}"
+
+
+def server_env(database_url: str, *, page_cache_seconds: int) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-0f7a9c2e4b6d8a1c3e5f7091b2d4f6a8c0e2",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(RESULTS / "media"),
+        CACHE_DIR=str(RESULTS / "cache"),
+        NEWSROOM_PAGE_CACHE_SECONDS=str(page_cache_seconds),
+        SITE_URL=f"http://127.0.0.1:{PORT}",
+        LOG_LEVEL="WARNING",
+        NEWSROOM_HTTPS="0",
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+    )
+    if not os.environ.get("BENCH_REDIS"):
+        # The page cache of a single-machine bench is the file cache unless
+        # BENCH_REDIS asks for the shared Redis one.
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True)  # fmt: skip
+    if result.returncode:
+        sys.exit(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def prepare(env: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    count = int(manage(env, "shell", "-c",
+                       "from articles.models import Article; print(Article.objects.count())"
+                       ).strip().splitlines()[-1])  # fmt: skip
+    if count < STORIES:
+        print(f"Seeding {STORIES - count} stories…", flush=True)
+        started = time.monotonic()
+        manage(env, "seed_bulk", "--stories", str(STORIES - count))
+        print(f"  seeded in {time.monotonic() - started:.0f}s", flush=True)
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+PROBE = r"""
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from articles.models import Article, Author, Section
+from taggit.models import Tag
+
+live = Article.objects.published().newest_first()
+story = live.first()
+section = story.section
+author = story.ordered_authors[0]
+tag = story.tags.first()
+urls = {
+    "home": "/",
+    "story": story.get_absolute_url(),
+    "section": section.get_absolute_url(),
+    "tag": reverse("articles:tag", args=[tag.slug]),
+    "author": author.get_absolute_url(),
+}
+optional = {"search": ("articles:search", "?q=missile"), "rss": ("articles:feed-rss", ""),
+            "sitemap": (None, "/sitemap.xml"), "api": (None, "/api/v1/stories/")}
+for name, (route, suffix) in optional.items():
+    try:
+        urls[name] = (reverse(route) if route else "") + suffix
+    except Exception:
+        pass
+client = Client()
+queries, sizes = {}, {}
+for name, url in list(urls.items()):
+    response = client.get(url)
+    if response.status_code != 200:
+        urls.pop(name)
+        continue
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    queries[name] = len(captured)
+    sizes[name] = len(response.content)
+story_html = client.get(urls["story"]).content.decode()
+print("PROBE" + json.dumps({"urls": urls, "queries": queries, "sizes": sizes,
+                            "story_html": story_html}))
+"""
+
+
+def probe(env: dict) -> dict:
+    output = manage(env, "shell", "-c", PROBE)
+    return json.loads(output.split("PROBE", 1)[1])
+
+
+class Server:
+    """gunicorn as `make serve` runs it, on a loopback port."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--workers", "2",
+             "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                http_get("/static/bench/story.html")
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(
+            "gunicorn did not start: " + self.process.stderr.read().decode()
+        )
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+    def worker_rss_kib(self) -> list[int]:
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)],
+                                  capture_output=True, text=True).stdout.split()  # fmt: skip
+        sizes = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)))
+        return sizes
+
+
+def http_get(path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    connection.request("GET", quote(path, safe="/?=&%"))
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(path: str, *, seconds: int = SECONDS) -> dict:
+    url = f"http://127.0.0.1:{PORT}{quote(path, safe='/?=&%')}"
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    latency = {
+        percent: float(value) * UNITS[unit]
+        for percent, value, unit in re.findall(
+            r"\s(50|99)%\s+([\d.]+)(us|ms|s)\b", output
+        )
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p50_ms": latency.get("50"), "p99_ms": latency.get("99"),
+            "requests": total, "errors": int(errors.group(1)) if errors else 0}  # fmt: skip
+
+
+def median_of_runs(path: str) -> dict:
+    runs = [wrk(path) for _ in range(RUNS)]
+    return {
+        "rps": statistics.median(run["rps"] for run in runs),
+        "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+        "p99_ms": statistics.median(run["p99_ms"] for run in runs),
+        "requests": sum(run["requests"] for run in runs),
+        "errors": sum(run["errors"] for run in runs),
+    }
+
+
+def measure_mode(env: dict, urls: dict, *, memory: bool) -> dict:
+    with Server(env) as server:
+        for path in [*urls.values(), "/static/bench/story.html"]:
+            http_get(path)
+        rss_before = server.worker_rss_kib()
+        results = {"static": median_of_runs("/static/bench/story.html")}
+        for name, path in urls.items():
+            results[name] = median_of_runs(path)
+            print(f"  {name:8} {results[name]['rps']:8.0f} req/s", flush=True)
+        if memory:
+            served = sum(result["requests"] for result in results.values())
+            while served < MEMORY_REQUESTS:
+                for path in urls.values():
+                    served += wrk(path, seconds=2)["requests"]
+            results["memory"] = {"rss_kib_before": rss_before,
+                                 "rss_kib_after": server.worker_rss_kib(),
+                                 "requests": served}  # fmt: skip
+    return results
+
+
+def search_latency(env: dict, urls: dict) -> dict | None:
+    if "search" not in urls:
+        return None
+    timings = []
+    with Server(env):
+        for _ in range(3):
+            for query in SEARCH_QUERIES:
+                path = urls["search"].split("?")[0] + "?q=" + quote(query)
+                started = time.perf_counter()
+                status, _body = http_get(path)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert status == 200, (path, status)
+    timings.sort()
+    return {"median_ms": statistics.median(timings),
+            "p95_ms": timings[int(len(timings) * 0.95) - 1], "samples": len(timings)}  # fmt: skip
+
+
+def optional_benchmark(module: str, *args):
+    """bench/images.py and bench/lighthouse.py, when present."""
+    path = ROOT / "bench" / f"{module}.py"
+    if not path.exists():
+        return None
+    result = subprocess.run([PYTHON, str(path), *args], cwd=ROOT, capture_output=True,
+                            text=True)  # fmt: skip
+    print(result.stdout[-3000:])
+    match = re.search(r"^JSON (.*)$", result.stdout, re.MULTILINE)
+    return json.loads(match.group(1)) if match else {"output": result.stdout[-2000:],
+                                                     "error": result.stderr[-2000:]}  # fmt: skip
+
+
+def print_table(report: dict) -> None:
+    cached, uncached = report["cached"], report["uncached"]
+    static = statistics.median([cached["static"]["rps"], uncached["static"]["rps"]])
+    print(f"\nNewsroom bench — {report['stories']} stories on {report['database']}, "
+          f"{report['date']}, {report['machine']}")  # fmt: skip
+    print(
+        f"Static baseline (same story HTML via gunicorn + whitenoise): {static:.0f} req/s\n"
+    )
+    header = (f"{'page':9} {'queries':>7} | {'cached r/s':>10} {'ratio':>6} {'p50':>7} {'p99':>7}"
+              f" | {'uncached r/s':>12} {'ratio':>6} {'p50':>7} {'p99':>7}")  # fmt: skip
+    print(header)
+    print("-" * len(header))
+    for name in report["urls"]:
+        c, u = cached[name], uncached[name]
+        print(f"{name:9} {report['queries'].get(name, '-'):>7} | {c['rps']:10.0f} "
+              f"{c['rps'] / static:6.0%} {c['p50_ms']:6.1f}ms {c['p99_ms']:6.1f}ms | "
+              f"{u['rps']:12.0f} {u['rps'] / static:6.0%} {u['p50_ms']:6.1f}ms "
+              f"{u['p99_ms']:6.1f}ms")  # fmt: skip
+    memory = uncached.get("memory")
+    if memory:
+        growth = [after / before - 1 for before, after in
+                  zip(memory["rss_kib_before"], memory["rss_kib_after"], strict=False)]  # fmt: skip
+        print(f"\nWorker RSS across {memory['requests']} uncached requests: "
+              f"{memory['rss_kib_before']} → {memory['rss_kib_after']} KiB "
+              f"(max growth {max(growth):+.1%})")  # fmt: skip
+    if report.get("search"):
+        search = report["search"]
+        print(f"Search (single client, {search['samples']} queries): median "
+              f"{search['median_ms']:.1f} ms, p95 {search['p95_ms']:.1f} ms")  # fmt: skip
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    database_url = bench_database_url()
+    uncached_env = server_env(database_url, page_cache_seconds=0)
+    cached_env = server_env(database_url, page_cache_seconds=600)
+    prepare(uncached_env)
+    shutil.rmtree(RESULTS / "cache", ignore_errors=True)
+    info = probe(uncached_env)
+    static_dir = ROOT / "staticfiles" / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "story.html").write_text(info["story_html"])
+    urls = info["urls"]
+    print("Uncached (NEWSROOM_PAGE_CACHE_SECONDS=0):", flush=True)
+    uncached = measure_mode(uncached_env, urls, memory=True)
+    print("Cached:", flush=True)
+    cached = measure_mode(cached_env, urls, memory=False)
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}",
+        "stories": STORIES,
+        "database": database_url.split(":", 1)[0],
+        "urls": urls,
+        "queries": info["queries"],
+        "sizes": info["sizes"],
+        "cached": cached,
+        "uncached": uncached,
+        "search": search_latency(uncached_env, urls),
+        "images": optional_benchmark("images"),
+    }
+    with Server(cached_env):
+        report["lighthouse"] = optional_benchmark(
+            "lighthouse", f"http://127.0.0.1:{PORT}"
+        )
+    print_table(report)
+    out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    out.write_text(json.dumps(report, indent=2, default=str))
+    print(f"\nWritten {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
