@@ -68,7 +68,7 @@ def feed_image(story) -> dict | None:
         "height": picture["height"],
         "length": length,
         "caption": story.lead_caption,
-        "credit": story.lead_image.credit,
+        "credit": story.lead_credit,
     }
 
 

@@ -447,13 +447,18 @@ class Article(models.Model):
             ("approve_article", _("Can approve, schedule and publish stories")),
             ("withdraw_article", _("Can withdraw live stories")),
         ]
+        # Every reader listing is "approved stories, newest first", overall or
+        # per section; partial indexes keep drafts out of them.
         indexes = [
             models.Index(
-                fields=["status", "-publish_at"], name="article_status_publish_idx"
+                fields=["-publish_at"],
+                condition=models.Q(live_revision__isnull=False),
+                name="article_live_publish_idx",
             ),
             models.Index(
-                fields=["section", "status", "-publish_at"],
-                name="article_section_publish_idx",
+                fields=["section", "-publish_at"],
+                condition=models.Q(live_revision__isnull=False),
+                name="article_live_section_idx",
             ),
         ]
         constraints = [

@@ -92,7 +92,9 @@ def can_withdraw(user) -> bool:
 
 def is_own_work(user, article: Article) -> bool:
     """Wrote, edited the version under review, or submitted it: the four-eyes rule."""
-    latest_author_id = article.latest_revision.created_by_id if article.latest_revision else None
+    latest_author_id = (
+        article.latest_revision.created_by_id if article.latest_revision else None
+    )
     return (
         article.submitted_by_id == user.pk
         or latest_author_id == user.pk

@@ -5,7 +5,8 @@ Debian's Chromium against a running server, for the home page and one story:
 
     .venv/bin/python bench/lighthouse.py http://127.0.0.1:8000
 
-The target for every score is 100; ``scores()`` returns them for ``make bench``.
+The target for every score is 100. ``scores()`` returns them; run as a script
+it prints a table and a ``JSON {...}`` line, which ``make bench`` records.
 """
 
 import argparse
@@ -111,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="also write the scores as JSON")
     args = parser.parse_args(argv)
     results = scores(args.base_url, args.story_path)
+    print("JSON " + json.dumps(results))  # read by bench/run.py
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(results, indent=2) + "\n")

@@ -114,6 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # SSD-era planner cost, so full-text searches for common words use the
+    # GIN index instead of reading the whole table.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c random_page_cost=1.1"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caching ----------------------------------------------------------------------

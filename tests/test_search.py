@@ -207,23 +207,31 @@ def test_word_forms_find_each_other(client, publish):
     assert len(found(client, "missiles")) == 2
 
 
-@pytest.mark.parametrize(
-    "where",
-    ["standfirst", "body", "tag", "author", "section", "caption", "credit"],
-)
+WORD = "Zanzibarite"
+# Where a reader can see a word on a story, and the story fields that put it there.
+STORY_PARTS = {
+    "standfirst": lambda: {"standfirst": f"A note on {WORD} patrols."},
+    "body": lambda: {"body": f"<p>Reports of <em>{WORD}</em> drills.</p>"},
+    "tag": lambda: {"tags": [WORD]},
+    "author": lambda: {"authors": [make_author(f"Ann {WORD}")]},
+    "section": lambda: {"section": make_section(f"{WORD} desk", slug="desk")},
+    "caption": lambda: {"lead_image": make_image(caption=f"A {WORD} crew.")},
+    "credit": lambda: {"lead_image": make_image(credit=f"{WORD} Press")},
+    "caption override": lambda: {
+        "lead_image": make_image(),
+        "lead_image_caption": f"Seen by {WORD} crews.",
+    },
+    "credit override": lambda: {
+        "lead_image": make_image(),
+        "lead_image_credit": f"{WORD} Agency",
+    },
+}
+
+
+@pytest.mark.parametrize("where", STORY_PARTS)
 def test_every_part_of_a_story_a_reader_sees_is_searched(client, publish, where):
-    word = "Zanzibarite"
-    fields = {
-        "standfirst": {"standfirst": f"A note on {word} patrols."},
-        "body": {"body": f"<p>Reports of <em>{word}</em> drills.</p>"},
-        "tag": {"tags": [word]},
-        "author": {"authors": [make_author(f"Ann {word}")]},
-        "section": {"section": make_section(f"{word} desk", slug="desk")},
-        "caption": {"lead_image": make_image(caption=f"A {word} crew.")},
-        "credit": {"lead_image": make_image(credit=f"{word} Press")},
-    }[where]
-    publish(headline="Unrelated headline", **fields)
-    assert found(client, word.lower()) == ["Unrelated headline"]
+    publish(headline="Unrelated headline", **STORY_PARTS[where]())
+    assert found(client, WORD.lower()) == ["Unrelated headline"]
 
 
 def test_phrases_exclusions_and_alternatives(client, publish):

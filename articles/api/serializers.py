@@ -105,7 +105,10 @@ class LeadImageSerializer(serializers.Serializer):
         source="lead_caption",
         help_text="The story's own caption if it has one, else the library caption.",
     )
-    credit = serializers.CharField(source="lead_image.credit")
+    credit = serializers.CharField(
+        source="lead_credit",
+        help_text="The story's own credit if it has one, else the library credit.",
+    )
     renditions = serializers.DictField(
         source="lead_image.renditions",
         child=RenditionSerializer(),

@@ -35,6 +35,7 @@ PASSWORD = "pw-Secret-123"  # what tests.factories.make_user sets
 
 @pytest.fixture(scope="session")
 def browser():
+    """Debian's Chromium, headless; skipped (failed in CI) when it is missing."""
     if not CHROMIUM.exists():
         require_service(
             "Chromium",
@@ -74,6 +75,7 @@ def plain_http():
 
 @pytest.fixture(scope="package")
 def live_server(plain_http, live_server):
+    """pytest-django's live server, started over plain HTTP."""
     return live_server
 
 
