@@ -33,14 +33,16 @@ from itertools import islice
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    Case,
     F,
     FloatField,
     Func,
     QuerySet,
     TextField,
     Value,
+    When,
 )
-from django.db.models.expressions import Expression, RawSQL
+from django.db.models.expressions import Expression
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -432,30 +434,33 @@ class SqliteBackend:
     """An FTS5 table with its own copy of each approved story's text, by story id.
 
     The body is indexed as plain text (``html_to_text``, registered as an SQL
-    function), so tag names and link addresses never match. FTS5 ranks inside
-    its own index, so every match is ranked.
+    function), so tag names and link addresses never match. FTS5 ranks every
+    match once, inside its own index; the best ``candidate_limit`` are kept,
+    so a word found in every story costs one pass, not one ranking per row.
     """
 
-    candidate_limit = None
+    candidate_limit = 500
 
     def match(self, stories: QuerySet, query: SearchQuery) -> QuerySet:
-        expression = query.as_fts5()
-        matching_ids = RawSQL(  # noqa: S611 (constant SQL; the query is a parameter)
-            "SELECT rowid FROM articles_search WHERE articles_search MATCH %s",
-            (expression,),
-        )
         # bm25 weights in column order (headline, standfirst, tags, body,
         # authors, section, caption): the headline counts most. bm25 is lower
         # for better matches, so it is negated: higher ranks first on both
         # backends.
-        rank = RawSQL(  # noqa: S611 (constant SQL; the query is a parameter)
-            """SELECT -bm25(articles_search, 10.0, 4.0, 4.0, 1.0, 1.0, 1.0, 1.0)
-               FROM articles_search WHERE articles_search MATCH %s
-               AND articles_search.rowid = "articles_article"."id" """,
-            (expression,),
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT rowid, -bm25(articles_search, 10.0, 4.0, 4.0, 1.0, 1.0, 1.0, 1.0)
+                   AS score FROM articles_search WHERE articles_search MATCH %s
+                   ORDER BY score DESC LIMIT %s""",
+                [query.as_fts5(), self.candidate_limit],
+            )
+            ranked = cursor.fetchall()
+        rank = Case(
+            *[When(pk=story_id, then=Value(score)) for story_id, score in ranked],
+            default=Value(0.0),
             output_field=FloatField(),
         )
-        return stories.filter(pk__in=matching_ids).annotate(search_rank=rank)
+        matching = [story_id for story_id, _score in ranked]
+        return stories.filter(pk__in=matching).annotate(search_rank=rank)
 
     def highlights(self, query: SearchQuery, stories: list[Article]) -> dict[int, dict]:
         ids = [story.pk for story in stories]
