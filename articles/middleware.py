@@ -12,7 +12,11 @@ from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.utils.http import http_date
 
 from . import cache
@@ -90,6 +94,8 @@ class ReaderPageCacheMiddleware:
             if lifetime <= 0:
                 return
             response["Last-Modified"] = response.get("Last-Modified") or http_date()
+            # Stored with the page, so a hit is never hashed again for its ETag.
+            set_response_etag(response)
             patch_cache_control(
                 response,
                 public=True,
