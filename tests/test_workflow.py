@@ -216,11 +216,12 @@ SCENARIOS = {
 
 ROLES = ["reporter_own", "reporter_other", "editor", "moderator", "superuser"]
 
-# Moderators review but do not submit (no submit permission), and a withdrawn
-# story is a moderator's decision that its reporter cannot undo alone.
+# Moderators submit their own corrections (then another moderator approves,
+# unless self-approval is allowed), and a withdrawn story is a moderator's
+# decision that its reporter cannot undo alone.
 ALLOWED = {
     "edit": {"reporter_own", "editor", "moderator", "superuser"},
-    "submit": {"reporter_own", "editor", "superuser"},
+    "submit": {"reporter_own", "editor", "moderator", "superuser"},
     "approve": {"moderator", "superuser"},
     "send_back": {"moderator", "superuser"},
     "withdraw": {"moderator", "superuser"},
@@ -355,6 +356,25 @@ def test_a_moderator_cannot_approve_text_they_edited_during_review(reporter, mod
 
     assert refused.value.code == "four_eyes"
     assert state(story) == before
+
+
+def test_a_moderators_own_correction_needs_another_moderator_unless_self_approval(
+    reporter, moderator, chief, settings
+):
+    """A moderator corrects a live story and submits it; publishing it needs a
+    second moderator, or self-approval switched on."""
+    story = live_story(reporter, chief)
+    edit(story, moderator, standfirst="Corrected: four frigates, not five.")
+    submit(story, moderator)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        approve(story, moderator, correction_note="The number of ships was wrong.")
+    assert refused.value.code == "four_eyes"
+
+    settings.NEWSROOM_ALLOW_SELF_APPROVAL = True
+    approve(story, moderator, correction_note="The number of ships was wrong.")
+    story.refresh_from_db()
+    assert story.standfirst == "Corrected: four frigates, not five."
+    assert story.corrections.get().note == "The number of ships was wrong."
 
 
 def test_a_superuser_cannot_approve_a_story_they_wrote_and_submitted(superuser):
