@@ -1,0 +1,191 @@
+"""Two app servers, one PostgreSQL, one Redis: nothing stale on either.
+
+Starts two gunicorn servers (production settings) on different ports against a
+fresh PostgreSQL database and the shared Redis. A moderator approves a story
+through server A; server B, whose cached home page predates the approval,
+shows it on the very next request. The moderator withdraws it through A; B
+stops showing it at once. Exits non-zero with a message on any failure.
+
+Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PORTS = {"A": 8821, "B": 8822}
+HEADLINE = "Two-server check: corvette joins the fleet"
+PASSWORD = "Moderator-two-servers-2026"
+
+SETUP = f"""
+import json
+from django.contrib.auth.models import Group, User
+from articles import workflow
+from articles.models import Article, Author, Section
+section, _ = Section.objects.get_or_create(slug="naval", defaults={{"name": "Naval"}})
+author, _ = Author.objects.get_or_create(slug="multi-writer", defaults={{"name": "Multi Writer"}})
+editor = User.objects.create_user("multi-editor", "e@example.org", "{PASSWORD}", is_staff=True)
+editor.groups.add(Group.objects.get(name="Editors"))
+moderator = User.objects.create_user("multi-moderator", "m@example.org", "{PASSWORD}",
+                                     is_staff=True)
+moderator.groups.add(Group.objects.get(name="Moderators"))
+story = Article(headline="{HEADLINE}", standfirst="Sea trials are over.", section=section)
+workflow.save_story(article=story, user=editor, authors=[author], tags=["corvettes"])
+workflow.submit(article=story, user=editor)
+story.refresh_from_db()
+print("JSON" + json.dumps({{"id": story.pk, "revision": story.latest_revision_id}}))
+"""
+
+
+def fail(message: str) -> None:
+    sys.exit(f"two-server check FAILED: {message}")
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        fail("DATABASE_URL must point at PostgreSQL")
+    parts = urllib.parse.urlsplit(url)
+    admin = parts._replace(path="/postgres").geturl()
+    subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS newsroom_two_servers"],
+                   check=True)  # fmt: skip
+    subprocess.run(
+        ["psql", admin, "-qc", "CREATE DATABASE newsroom_two_servers"], check=True
+    )
+    return parts._replace(path="/newsroom_two_servers").geturl()
+
+
+def environment() -> dict:
+    if not os.environ.get("REDIS_URL"):
+        fail("REDIS_URL must point at Redis")
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="two-servers-check-only-8c1f0e2d4b6a8c0e2f4a6b8d0c2e4f6a8b0d2e4f",
+        ALLOWED_HOSTS="127.0.0.1",
+        NEWSROOM_HTTPS="0",
+        DATABASE_URL=database_url(),
+        NEWSROOM_PAGE_CACHE_SECONDS="600",
+        CACHE_KEY_PREFIX=f"two-servers-{os.getpid()}",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+    )
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True)  # fmt: skip
+    if result.returncode:
+        fail(f"manage.py {args[0]}: {result.stderr[-2000:]}")
+    return result.stdout
+
+
+def start(env: dict, port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return process
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    fail(f"gunicorn on port {port} did not start")
+
+
+def get(server: str, path: str) -> tuple[int, str, dict]:
+    url = f"http://127.0.0.1:{PORTS[server]}{urllib.parse.quote(path)}"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
+class StaffBrowser:
+    """A logged-in admin session on one server: cookies and CSRF tokens."""
+
+    def __init__(self, server: str):
+        self.base = f"http://127.0.0.1:{PORTS[server]}"
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def form_token(self, path: str) -> str:
+        page = self.opener.open(self.base + path, timeout=10).read().decode()
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def post(self, path: str, fields: dict) -> str:
+        fields = {"csrfmiddlewaretoken": self.form_token(path), **fields}
+        request = urllib.request.Request(
+            self.base + path,
+            data=urllib.parse.urlencode(fields).encode(),
+            headers={"Referer": self.base + path, "Origin": self.base},
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return response.read().decode()
+
+    def login(self, username: str) -> None:
+        page = self.post("/admin/login/?next=/admin/",
+                         {"username": username, "password": PASSWORD, "next": "/admin/"})  # fmt: skip
+        if "log out" not in page.lower():
+            fail(f"could not log in as {username}")
+
+
+def main() -> None:
+    env = environment()
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    story = json.loads(manage(env, "shell", "-c", SETUP).split("JSON", 1)[1])
+    servers = [start(env, port) for port in PORTS.values()]
+    try:
+        for _ in range(2):  # the second request is a cache hit on B
+            status, home, headers = get("B", "/")
+        if HEADLINE in home or headers.get("X-Cache") != "hit":
+            fail("B should serve a cached home page without the story in review")
+
+        moderator = StaffBrowser("A")
+        moderator.login("multi-moderator")
+        moderator.post(f"/admin/articles/article/{story['id']}/workflow/approve/",
+                       {"revision_id": story["revision"], "publish_at_0": "",
+                        "publish_at_1": ""})  # fmt: skip
+        url = manage(env, "shell", "-c",
+                     f"from articles.models import Article; "
+                     f"print(Article.objects.published().get(pk={story['id']})"
+                     f".get_absolute_url())").strip().splitlines()[-1]  # fmt: skip
+        status, home, _ = get("B", "/")
+        if HEADLINE not in home:
+            fail("B still serves a home page without the story approved through A")
+        if get("B", url)[0] != 200:
+            fail("B does not serve the story approved through A")
+        print("approved through A, visible through B on the next request")
+
+        moderator.post(f"/admin/articles/article/{story['id']}/workflow/withdraw/",
+                       {"reason": "Two-server check"})  # fmt: skip
+        if get("B", url)[0] != 404:
+            fail("B still serves the story withdrawn through A")
+        if HEADLINE in get("B", "/")[1]:
+            fail("B's home page still lists the story withdrawn through A")
+        print("withdrawn through A, gone from B on the next request")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+    print("two-server check passed")
+
+
+if __name__ == "__main__":
+    main()
