@@ -72,6 +72,7 @@ def server_env(database_url: str, *, page_cache_seconds: int) -> dict:
         SITE_URL=f"http://127.0.0.1:{PORT}",
         LOG_LEVEL="WARNING",
         NEWSROOM_HTTPS="0",
+        NEWSROOM_SERVE_MEDIA="1",
         DJANGO_SETTINGS_MODULE="newsroom.settings",
     )
     if not os.environ.get("BENCH_REDIS"):

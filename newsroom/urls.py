@@ -1,6 +1,9 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from articles.health import healthz
 from articles.sitemaps import news_sitemap, robots_txt, sitemap_index, sitemap_section
@@ -18,10 +21,18 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.NEWSROOM_SERVE_MEDIA:
+    # Development and single-machine trials only: in production the web
+    # server or object storage serves media (see README "Deployment").
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.insert(
+        0,
+        re_path(
+            rf"^{media_prefix}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),  # fmt: skip
+    )
 
 admin.site.site_header = "Newsroom admin"
 admin.site.site_title = "Newsroom admin"

@@ -6,8 +6,9 @@ for the text (which may legitimately appear, escaped).
 """
 
 MARKER = "xss-probe"
-# Template syntax that would render 5555 if content were ever evaluated.
-TEMPLATE_PROBE = "{{ 1234|add:4321 }}{% now 'Y' %}"
+# Template syntax that would render 13579246 if content were ever evaluated (a
+# number long enough never to appear by chance, e.g. in a timestamp).
+TEMPLATE_PROBE = "{{ 13578642|add:604 }}{% now 'Y' %}"
 LONG_LENGTH = 100_000
 
 

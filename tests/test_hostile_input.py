@@ -62,7 +62,7 @@ def assert_inert_html(content: bytes, where: str):
             if name in ("href", "src", "action", "formaction", "srcset"):
                 assert not value.strip().lower().startswith("javascript:"), where
     text = content.decode("utf-8", errors="replace")
-    assert "5555" not in text, f"{where}: template syntax in content was evaluated"
+    assert "13579246" not in text, f"{where}: template syntax in content was evaluated"
 
 
 def assert_inert_feed(content: bytes, where: str):

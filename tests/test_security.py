@@ -647,3 +647,29 @@ def test_a_lockout_never_disables_the_account(settings):
     make_user("target", group="Editors")
     fail_until_locked(Client(), "target", settings)
     assert User.objects.get(username="target").is_active
+
+
+def test_django_serves_media_only_when_configured_to(client, settings):
+    """Production leaves media to object storage or the web server;
+    NEWSROOM_SERVE_MEDIA (on with DEBUG) lets one machine serve them."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import newsroom.urls
+    from tests.factories import make_image
+
+    url = settings.MEDIA_URL + make_image().file.name
+    assert client.get(url).status_code == 404
+    settings.NEWSROOM_SERVE_MEDIA = True
+    try:
+        importlib.reload(newsroom.urls)
+        clear_url_caches()
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/jpeg"
+        assert response["X-Content-Type-Options"] == "nosniff"
+    finally:
+        settings.NEWSROOM_SERVE_MEDIA = False
+        importlib.reload(newsroom.urls)
+        clear_url_caches()
