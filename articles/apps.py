@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        import newsroom.checks  # noqa: F401 (registers the project's system checks)
+
         from . import signals
 
         signals.connect()

@@ -20,14 +20,11 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 
 _DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-in-production"  # noqa: S105 (used only with DEBUG on)
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. "
-            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
-        )
-    SECRET_KEY = _DEVELOPMENT_SECRET_KEY
+# Without DEBUG an empty key is left empty: servers and system checks then
+# refuse to start (newsroom/checks.py), while schema-only commands still run.
+SECRET_KEY = env.str("SECRET_KEY", default="") or (
+    _DEVELOPMENT_SECRET_KEY if DEBUG else ""
+)
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []

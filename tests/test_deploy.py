@@ -137,12 +137,38 @@ def test_behind_a_proxy_the_forwarded_scheme_is_trusted():
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
-def test_the_app_refuses_to_start_without_a_secret_key():
+@pytest.mark.parametrize("entry_point", ["newsroom.wsgi", "newsroom.asgi"])
+def test_the_servers_refuse_to_start_without_a_secret_key(entry_point):
     env = production_env()
     del env["SECRET_KEY"]
-    result = run_python("import django; django.setup()", env)
+    result = run_python(f"import {entry_point}", env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_the_deployment_check_refuses_a_missing_secret_key():
+    """`make serve` starts with check --deploy, which stops here."""
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = run_python("import django; django.setup(); "
+                        "from django.core.management import call_command; "
+                        "call_command('check', deploy=True)", env)  # fmt: skip
+    assert result.returncode != 0
+    assert "newsroom.E001" in result.stderr
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_schema_commands_work_in_a_bare_checkout_without_a_secret_key():
+    """Comparing models and migrations needs no key and no DEBUG."""
+    env = production_env()
+    del env["SECRET_KEY"]
+    env.pop("DEBUG", None)
+    result = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "No changes detected" in result.stdout
 
 
 def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_configured():
