@@ -231,3 +231,18 @@ def test_reader_pages_use_a_fixed_small_number_of_queries(client):
     large = {url: count_queries(client, url) for url in reader_urls(section, author)}
     assert list(small.values()) == list(large.values()), (small, large)
     assert max(large.values()) <= 8, large
+
+
+@pytest.mark.parametrize(
+    ("template", "heading"),
+    [("500.html", "Something went wrong"), ("503.html", "Temporarily unavailable")],
+)
+def test_error_pages_render_without_context_or_database(template, heading):
+    """Django renders 500.html with no context; the outage page must not need the database."""
+    from django.template.loader import render_to_string
+
+    with CaptureQueriesContext(connection) as queries:
+        page = render_to_string(template)
+    assert len(queries) == 0
+    assert f">{heading}</h1>" in page
+    assert 'href="#main"' in page and '<meta name="robots" content="noindex">' in page
