@@ -2,12 +2,12 @@ import re
 from html.parser import HTMLParser
 
 from django import template
-from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import images
+from articles.links import media_url
 
 register = template.Library()
 
@@ -22,8 +22,7 @@ BODY_FIGURE_SIZES = "(min-width: 48em) 40rem, 100vw"
 
 def _srcset(entries, extension):
     return ", ".join(
-        f"{default_storage.url(entry[extension])} {entry['width']}w"
-        for entry in entries
+        f"{media_url(entry[extension])} {entry['width']}w" for entry in entries
     )
 
 
@@ -63,7 +62,7 @@ def picture(image, kind, sizes="100vw", eager=False, alt=None):
         'decoding="async" {}></picture>',
         _srcset(entries, "webp"),
         sizes,
-        default_storage.url(fallback["jpg"]),
+        media_url(fallback["jpg"]),
         _srcset(entries, "jpg"),
         sizes,
         fallback["width"],
