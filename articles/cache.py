@@ -20,7 +20,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Min, Q
-from django.utils import timezone
+
+from . import clock
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def page_lifetime(generation: int) -> int:
     """Seconds a page may be cached: the configured lifetime, capped at the
     next scheduled change (remembered per generation, recomputed once passed)."""
     cache = page_cache()
-    now = timezone.now()
+    now = clock.now()
     key = NEXT_CHANGE_KEY % generation
     stored = cache.get(key)
     if stored is None or (stored and stored <= now.timestamp()):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from . import clock
 from .fields import PlainTextAreaField, PlainTextField, SanitizedHTMLField
 from .querysets import ArticleQuerySet
 from .text import html_to_text
@@ -522,7 +523,7 @@ class Article(models.Model):
 
     def is_live(self, at=None):
         """The same rule as ``ArticleQuerySet.published()``, for one loaded story."""
-        now = at or timezone.now()
+        now = at or clock.now()
         return (
             self.live_revision_id is not None
             and self.publish_at is not None

@@ -2,7 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from . import clock
 
 
 def live_condition(*, at=None, prefix: str = "") -> Q:
@@ -13,7 +14,7 @@ def live_condition(*, at=None, prefix: str = "") -> Q:
     This is the only definition of "live": ``published()`` applies it, and
     queries over related tables use it through ``prefix``.
     """
-    now = at or timezone.now()
+    now = at or clock.now()
     return (
         Q(**{f"{prefix}live_revision__isnull": False})
         & Q(**{f"{prefix}publish_at__lte": now})

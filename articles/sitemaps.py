@@ -16,10 +16,10 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from . import clock
 from .feeds import xml_safe
 from .models import Article, Byline, TaggedArticle
 from .templatetags.seo import absolute_url, iso_datetime, last_modified, newest
@@ -197,7 +197,7 @@ def news_language(language_code: str) -> str:
 @sitemap_views.x_robots_tag
 def news_sitemap(request):
     """Stories published in the last 48 hours, in the Google News sitemap format."""
-    since = timezone.now() - NEWS_WINDOW
+    since = clock.now() - NEWS_WINDOW
     stories = (
         Article.objects.published()
         .filter(publish_at__gte=since)

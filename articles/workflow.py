@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import notifications, revisions
+from . import clock, notifications, revisions
 from .models import Article, Author, Correction, Image, Revision, WorkflowEvent
 
 logger = logging.getLogger(__name__)
@@ -334,7 +334,7 @@ def approve(*, article: Article, user, revision_id: int, publish_at: datetime | 
         "stale_revision",
     )
     revision = article.latest_revision
-    now = timezone.now()
+    now = clock.now()
     was_live = article.is_live(now)
     if publish_at is None:
         publish_at = (
@@ -475,7 +475,7 @@ def explain(article: Article, *, at: datetime | None = None) -> str:
 
     Computed from the same facts ``published()`` uses, never stored.
     """
-    now = at or timezone.now()
+    now = at or clock.now()
     # The event that caused the current state, not merely the latest one: a
     # restore after a send-back must not replace the moderator's comment.
     cause = {
@@ -539,7 +539,7 @@ def explain(article: Article, *, at: datetime | None = None) -> str:
 
 def short_state(article: Article, *, at: datetime | None = None) -> str:
     """A few words for lists: "Live", "Scheduled for 14:00 today", "In review"…"""
-    now = at or timezone.now()
+    now = at or clock.now()
     if article.embargo_until and article.embargo_until > now:
         return _("Embargoed until %(when)s") % {"when": _when(article.embargo_until)}
     if article.is_approved:

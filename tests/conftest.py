@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from articles import clock
 from tests.factories import make_user
 
 
@@ -23,6 +24,13 @@ def moderator(db):
 @pytest.fixture
 def superuser(db):
     return make_user("admin", superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_clock():
+    """No test inherits the site clock's high-water mark from one that ran later
+    in (travelled) time, which would hold back every story published since."""
+    clock.forget()
 
 
 @pytest.fixture(autouse=True)
