@@ -382,6 +382,16 @@ class Article(models.Model):
         editable=False,
         help_text=_("When approved changes last replaced what readers saw."),
     )
+    went_live_at = models.DateTimeField(
+        _("went live at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When readers first saw the approved story: its publish time, recorded "
+            "on approval or, for a scheduled story, by manage.py publish_scheduled."
+        ),
+    )
     live_revision = models.ForeignKey(
         "articles.Revision",
         verbose_name=_("approved revision"),
@@ -686,6 +696,7 @@ class WorkflowEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REDRAFTED = "redrafted", _("Returned to draft")
         RESTORED = "restored", _("Revision restored")
+        WENT_LIVE = "went_live", _("Went live")
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="events"

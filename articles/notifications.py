@@ -1,4 +1,5 @@
-"""E-mails about workflow events: to moderators on submission, to writers after review.
+"""E-mails about workflow events: to moderators on submission, to writers after
+review and when a scheduled story goes live.
 
 Sent after the transaction commits, so a rolled-back transition never mails
 anyone; a mail server failure is logged and never undoes the transition.
@@ -23,6 +24,7 @@ SUBJECTS = {
     Action.SCHEDULED: _("Scheduled: %(headline)s"),
     Action.SENT_BACK: _("Sent back: %(headline)s"),
     Action.WITHDRAWN: _("Withdrawn: %(headline)s"),
+    Action.WENT_LIVE: _("Live now: %(headline)s"),
 }
 
 
@@ -58,12 +60,11 @@ def recipients(event) -> list[str]:
 
 def message_body(event) -> str:
     article = event.article
+    done = {"action": event.get_action_display()}
+    if event.actor:  # the scheduler acts for nobody
+        done["actor"] = event.actor.get_username()
     lines = [
-        _("%(action)s by %(actor)s.")
-        % {
-            "action": event.get_action_display(),
-            "actor": event.actor.get_username() if event.actor else "—",
-        },
+        (_("%(action)s by %(actor)s.") if event.actor else _("%(action)s.")) % done,
         "",
         article.headline,
     ]

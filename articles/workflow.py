@@ -25,6 +25,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -205,6 +206,7 @@ def save_story(*, article: Article, user, authors: list[Author], tags: list[str]
         article.publish_at = stored.publish_at
         article.first_published_at = stored.first_published_at
         article.content_updated_at = stored.content_updated_at
+        article.went_live_at = stored.went_live_at
     article.updated_by = user
     if not is_new and stored.latest_revision_id:
         previous = stored.latest_revision.snapshot
@@ -365,6 +367,11 @@ def approve(*, article: Article, user, revision_id: int, publish_at: datetime | 
     article.status = Status.PUBLISHED
     article.live_revision = revision
     article.publish_at = publish_at
+    # Publishing now is the go-live; a scheduled one is recorded when its
+    # time comes (record_scheduled_go_lives), never early.
+    article.went_live_at = (
+        None if publish_at > now else article.went_live_at or publish_at
+    )
     if article.first_published_at is None or article.first_published_at > now:
         article.first_published_at = publish_at
     if was_live:
@@ -412,11 +419,49 @@ def withdraw(*, article: Article, user, reason: str) -> Article:
     from_status = article.status
     article.status = Status.WITHDRAWN
     article.live_revision = None
-    article.save(update_fields=["status", "live_revision", "updated_at"])
+    article.went_live_at = None
+    article.save(
+        update_fields=["status", "live_revision", "went_live_at", "updated_at"]
+    )
     _record_event(
         article, Action.WITHDRAWN, user, from_status=from_status, comment=reason
     )
     return article
+
+
+def _due_to_go_live(now: datetime) -> Q:
+    return Q(
+        went_live_at__isnull=True, live_revision__isnull=False, publish_at__lte=now
+    )
+
+
+def record_scheduled_go_lives() -> list[WorkflowEvent]:
+    """Record, once each, that scheduled stories whose time has come went live.
+
+    Readers see a scheduled story from its publish time without this
+    (visibility is decided at read time); this writes it down for the audit
+    trail and tells the writers. ``went_live_at`` and the "went live" event
+    carry the scheduled time, not the time of the run, so a run hours late
+    still records when the story appeared. Each story is claimed by a
+    conditional UPDATE in its own transaction, so schedulers running at once
+    record it exactly once.
+    """
+    now = clock.now()
+    due = Article.objects.filter(_due_to_go_live(now)).order_by("publish_at", "pk")
+    events = (_record_go_live(pk, now) for pk in due.values_list("pk", flat=True))
+    return [event for event in events if event is not None]
+
+
+@transaction.atomic
+def _record_go_live(pk: int, now: datetime) -> WorkflowEvent | None:
+    claimed = Article.objects.filter(_due_to_go_live(now), pk=pk).update(
+        went_live_at=F("publish_at")
+    )
+    if not claimed:  # another run recorded it first, or it was withdrawn meanwhile
+        return None
+    article = Article.objects.select_related("live_revision").get(pk=pk)
+    return _record_event(article, Action.WENT_LIVE, None, from_status=article.status,
+                         revision=article.live_revision, publish_at=article.publish_at)  # fmt: skip
 
 
 @transaction.atomic

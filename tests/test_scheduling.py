@@ -7,24 +7,37 @@ feed and both sitemaps, so every path through ``published()`` is covered.
 """
 
 import importlib
+import io
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from articles import cache, clock, workflow
-from articles.models import Article
-from tests.factories import make_article
+from articles import cache, clock, revisions, workflow
+from articles.models import Article, Author, WorkflowEvent
+from tests.conftest import require_service
+from tests.factories import make_article, make_author, make_section, make_user
 
 pytestmark = pytest.mark.django_db
 
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+Action = WorkflowEvent.Action
 SURFACES = {"home", "story page", "search", "rss", "sitemap", "news sitemap"}
 
 
 # --- Helpers --------------------------------------------------------------------
+
+
+@pytest.fixture
+def chief(db):
+    """A second moderator, for approvals the moderator under test must not make."""
+    return make_user("chief", group="Moderators")
 
 
 @pytest.fixture
@@ -56,6 +69,53 @@ def seen_on(client, story: Article) -> set[str]:
 
 def corvette(publish, **fields) -> Article:
     return publish(headline="Corvette commissioned in Kaliningrad", **fields)
+
+
+def approve(story: Article, moderator, **options) -> Article:
+    """Approve the revision the moderator sees now."""
+    latest = Article.objects.get(pk=story.pk).latest_revision_id
+    return workflow.approve(
+        article=story, user=moderator, revision_id=latest, **options
+    )
+
+
+def approved_story(reporter, moderator, *, publish_at=None) -> Article:
+    """A story written and submitted by ``reporter``, approved by ``moderator``
+    to publish now or at ``publish_at``."""
+    story = Article(
+        headline="Frigate order signed",
+        standfirst="The contract runs until 2030.",
+        body="<p>The ministry signed the order on Monday.</p>",
+        section=make_section(),
+    )
+    workflow.save_story(article=story, user=reporter, authors=[make_author()], tags=[])
+    workflow.submit(article=story, user=reporter)
+    return approve(story, moderator, publish_at=publish_at)
+
+
+def edit_headline(story: Article, user, headline: str) -> None:
+    """Save a new headline on top of the latest revision, as the admin form does."""
+    row = Article.objects.get(pk=story.pk)
+    snapshot = row.latest_revision.snapshot
+    revisions.assign_fields(row, snapshot)
+    row.headline = headline
+    authors = [Author.objects.get(pk=author["id"]) for author in snapshot["authors"]]
+    workflow.save_story(article=row, user=user, authors=authors,
+                        tags=snapshot["tags"], base_revision_id=row.latest_revision_id)  # fmt: skip
+
+
+def run_scheduler() -> str:
+    output = io.StringIO()
+    call_command("publish_scheduled", stdout=output)
+    return output.getvalue()
+
+
+def go_lives(story: Article) -> list[WorkflowEvent]:
+    return list(story.events.filter(action=Action.WENT_LIVE))
+
+
+def is_public(story: Article) -> bool:
+    return Article.objects.published().filter(pk=story.pk).exists()
 
 
 # --- 1. The wall clock steps backwards --------------------------------------------
@@ -155,3 +215,148 @@ def test_without_the_cache_server_the_process_keeps_its_own_mark(
         assert client.get(story.get_absolute_url()).status_code == 200
 
     assert [record.levelname for record in caplog.records] == ["WARNING"]
+
+
+# --- 2. The scheduler records each go-live once ------------------------------------
+
+
+def test_a_scheduler_run_five_hours_late_records_the_scheduled_time_once(
+    time_machine, caplog, django_capture_on_commit_callbacks, mailoutbox, reporter,
+    moderator,
+):  # fmt: skip
+    time_machine.move_to(NOON, tick=False)
+    story = approved_story(reporter, moderator, publish_at=NOON + timedelta(hours=1))
+    time_machine.move_to(NOON + timedelta(hours=6), tick=False)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        caplog.at_level(logging.INFO, logger="articles.workflow"),
+    ):
+        output = run_scheduler()
+
+    [event] = go_lives(story)
+    assert event.publish_at == NOON + timedelta(hours=1)
+    assert event.actor is None and event.revision_id == story.live_revision_id
+    assert Article.objects.get(pk=story.pk).went_live_at == NOON + timedelta(hours=1)
+    assert "went live at 2026-03-10 13:00 UTC, recorded 5:00:00 later" in output
+    assert f"workflow went_live: story={story.pk}" in caplog.text
+    [mail] = mailoutbox
+    assert mail.to == [reporter.email]
+    assert mail.subject == "Live now: Frigate order signed"
+    assert mail.body.startswith("Went live.\n")
+    assert "Publication time: 2026-03-10T13:00:00+00:00" in mail.body
+
+    assert run_scheduler() == ""
+    assert len(go_lives(story)) == 1
+
+
+def test_two_scheduler_runs_record_a_go_live_once(time_machine, reporter, moderator):
+    time_machine.move_to(NOON, tick=False)
+    story = approved_story(reporter, moderator, publish_at=NOON + timedelta(minutes=5))
+    time_machine.move_to(NOON + timedelta(minutes=5), tick=False)
+
+    run_scheduler()
+    run_scheduler()
+
+    assert len(go_lives(story)) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_schedulers_running_at_once_record_each_go_live_once():
+    """Two cron hosts firing in the same second: each story is claimed by one."""
+    if connection.vendor != "postgresql":
+        require_service(
+            "PostgreSQL",
+            "Concurrent scheduler runs need PostgreSQL and separate connections.",
+        )
+    due = timezone.now() - timedelta(minutes=1)
+    stories = [make_article(publish_at=due, went_live_at=None) for _ in range(5)]
+    barrier = threading.Barrier(2)
+    recorded, failures = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            recorded.extend(workflow.record_scheduled_go_lives())
+        except Exception as error:
+            failures.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert failures == []
+    assert sorted(event.article_id for event in recorded) == [s.pk for s in stories]
+    for story in stories:
+        assert len(go_lives(story)) == 1
+
+
+def test_approving_a_scheduled_story_does_not_publish_it_early(
+    time_machine, reporter, editor, moderator, chief
+):
+    time_machine.move_to(NOON, tick=False)
+    story = approved_story(reporter, chief, publish_at=NOON + timedelta(hours=2))
+    assert Article.objects.get(pk=story.pk).went_live_at is None
+
+    time_machine.move_to(NOON + timedelta(hours=1), tick=False)
+    edit_headline(story, editor, "Frigate order signed in Gdańsk")
+    workflow.submit(article=story, user=editor)
+    approve(story, moderator)
+    run_scheduler()
+
+    row = Article.objects.get(pk=story.pk)
+    assert row.publish_at == NOON + timedelta(hours=2)
+    assert row.went_live_at is None
+    assert not is_public(row) and go_lives(row) == []
+
+    time_machine.move_to(NOON + timedelta(hours=2), tick=False)
+    assert is_public(row)
+    run_scheduler()
+    assert [event.publish_at for event in go_lives(row)] == [row.publish_at]
+
+
+def test_rescheduling_a_live_story_for_later_records_its_new_go_live(
+    time_machine, reporter, editor, moderator, chief
+):
+    time_machine.move_to(NOON, tick=False)
+    story = approved_story(reporter, chief)
+    edit_headline(story, editor, "Frigate order signed in Gdańsk")
+    workflow.submit(article=story, user=editor)
+
+    approve(story, moderator, publish_at=NOON + timedelta(hours=3))
+
+    row = Article.objects.get(pk=story.pk)
+    assert row.went_live_at is None and not is_public(row)
+    time_machine.move_to(NOON + timedelta(hours=3), tick=False)
+    run_scheduler()
+    assert Article.objects.get(pk=story.pk).went_live_at == NOON + timedelta(hours=3)
+
+
+def test_publishing_now_records_the_go_live_at_once_and_withdrawing_clears_it(
+    time_machine, reporter, moderator
+):
+    time_machine.move_to(NOON, tick=False)
+    story = approved_story(reporter, moderator)
+    assert Article.objects.get(pk=story.pk).went_live_at == NOON
+    assert run_scheduler() == ""
+
+    workflow.withdraw(article=story, user=moderator, reason="Legal review.")
+
+    assert Article.objects.get(pk=story.pk).went_live_at is None
+    assert run_scheduler() == "" and go_lives(story) == []
+
+
+def test_each_scheduler_run_saves_the_clock_for_restarted_workers(time_machine):
+    time_machine.move_to(NOON - timedelta(seconds=30), tick=False)
+    clock.now()  # a reader's request shares the clock; the next share is due later
+    time_machine.move_to(NOON, tick=False)
+
+    run_scheduler()
+
+    time_machine.move_to(NOON - timedelta(hours=2), tick=False)
+    importlib.reload(clock)
+    assert clock.now() == NOON

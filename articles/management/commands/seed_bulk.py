@@ -175,6 +175,7 @@ class Command(BaseCommand):
                     status=Article.Status.PUBLISHED,
                     publish_at=publish_at,
                     first_published_at=publish_at,
+                    went_live_at=publish_at,
                 )
             )
         Article.objects.bulk_create(articles)
