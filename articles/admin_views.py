@@ -1,13 +1,13 @@
 """Admin pages of the editorial workflow: actions, review queue, history, diffs,
 previews and share links. Every state change calls ``articles.workflow``."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signing import TimestampSigner
 from django.db.models import F
 from django.http import Http404
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import revisions, workflow
+from . import clock, revisions, workflow
 from .models import Article, EditPresence, PreviewLink, Revision
 from .views import SHARE_LINK_SALT, render_preview
 
@@ -34,15 +34,46 @@ class SubmitForm(forms.Form):
     pass
 
 
+class LocalSplitDateTimeField(forms.SplitDateTimeField):
+    """The date and time as typed, not yet in any time zone: the form reads it
+    with ``clock.aware_local_time``, which answers times the clocks skip or
+    repeat with the valid choices, where Django only says it "couldn't be
+    interpreted"."""
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        day, time_of_day = data_list
+        if day in self.empty_values:
+            raise ValidationError(
+                self.error_messages["invalid_date"], code="invalid_date"
+            )
+        if time_of_day in self.empty_values:
+            raise ValidationError(
+                self.error_messages["invalid_time"], code="invalid_time"
+            )
+        return datetime.combine(day, time_of_day)
+
+
 class ApproveForm(forms.Form):
     revision_id = forms.IntegerField(widget=forms.HiddenInput)
-    publish_at = forms.SplitDateTimeField(
+    publish_at = LocalSplitDateTimeField(
         label=gettext_lazy("Publish at"),
         required=False,
         widget=AdminSplitDateTime,
         help_text=gettext_lazy(
             "Leave empty to publish now. A later time schedules it."
         ),
+    )
+    # Shown only when the time typed happens twice (the clocks go back).
+    occurrence = forms.ChoiceField(
+        label=gettext_lazy("Which one"),
+        required=False,
+        choices=[
+            (clock.EARLIER, gettext_lazy("earlier")),
+            (clock.LATER, gettext_lazy("later")),
+        ],
+        widget=forms.HiddenInput,
     )
     correction_note = forms.CharField(
         label=gettext_lazy("Public correction note"),
@@ -54,6 +85,30 @@ class ApproveForm(forms.Form):
             "story and on the corrections page, e.g. “An earlier version gave the wrong range.”"
         ),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = cleaned.get("publish_at")
+        if typed is None:
+            return cleaned
+        try:
+            cleaned["publish_at"] = clock.aware_local_time(
+                typed, occurrence=cleaned.get("occurrence", "")
+            )
+        except ValidationError as error:
+            if error.code == "ambiguous_time":
+                self.offer_occurrences(error.params)
+            self.add_error("publish_at", error)
+        return cleaned
+
+    def offer_occurrences(self, labels: dict) -> None:
+        """Let the moderator pick one of the two instants a repeated time names."""
+        field = self.fields["occurrence"]
+        field.widget = forms.RadioSelect()
+        field.choices = [
+            (clock.EARLIER, labels["earlier"]),
+            (clock.LATER, labels["later"]),
+        ]
 
 
 class SendBackForm(forms.Form):

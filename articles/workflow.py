@@ -21,7 +21,7 @@ back to draft until a moderator approves the change.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -507,12 +507,27 @@ def restore(*, article: Article, user, revision: Revision) -> Revision:
 # --- Explaining the public state -------------------------------------------------
 
 
-def _when(value: datetime) -> str:
+def _when(value: datetime, *, with_utc: bool = False) -> str:
+    """``value`` in the site's time zone, e.g. "14:00 today" or "3 Mar 2026, 14:00".
+
+    ``with_utc`` adds the zone and the UTC instant where the site is not on
+    UTC ("02:30 CEST today (00:30 UTC)"): around a change of the clocks the
+    local time alone may name two instants.
+    """
     local = timezone.localtime(value)
-    today = timezone.localdate()
-    if local.date() == today:
-        return _("%(time)s today") % {"time": date_format(local, "H:i")}
-    return date_format(local, "j M Y, H:i")
+    show_utc = with_utc and bool(local.utcoffset())
+    time_of_day = date_format(local, "H:i")
+    if show_utc:
+        time_of_day += f" {local.tzname()}"
+    if local.date() == timezone.localdate():
+        when = _("%(time)s today") % {"time": time_of_day}
+    else:
+        when = f"{date_format(local, 'j M Y')}, {time_of_day}"
+    if show_utc:
+        utc = value.astimezone(UTC)
+        utc_format = "H:i" if utc.date() == local.date() else "j M Y, H:i"
+        when += " " + _("(%(time)s UTC)") % {"time": date_format(utc, utc_format)}
+    return when
 
 
 def explain(article: Article, *, at: datetime | None = None) -> str:
@@ -560,7 +575,7 @@ def explain(article: Article, *, at: datetime | None = None) -> str:
             }
         if article.publish_at > now:
             return _("Approved, scheduled for %(when)s.") % {
-                "when": _when(article.publish_at)
+                "when": _when(article.publish_at, with_utc=True)
             } + (pending)
         live = _("Live since %(when)s.") % {"when": _when(article.publish_at)}
         if article.status == Status.IN_REVIEW:
@@ -591,7 +606,9 @@ def short_state(article: Article, *, at: datetime | None = None) -> str:
         if article.expire_at and article.expire_at <= now:
             state = _("Expired")
         elif article.publish_at > now:
-            state = _("Scheduled for %(when)s") % {"when": _when(article.publish_at)}
+            state = _("Scheduled for %(when)s") % {
+                "when": _when(article.publish_at, with_utc=True)
+            }
         else:
             state = _("Live")
         if article.status != Status.PUBLISHED:

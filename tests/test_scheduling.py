@@ -360,3 +360,99 @@ def test_each_scheduler_run_saves_the_clock_for_restarted_workers(time_machine):
     time_machine.move_to(NOON - timedelta(hours=2), tick=False)
     importlib.reload(clock)
     assert clock.now() == NOON
+
+
+# --- 3. Local times the clocks skip or repeat (Europe/Berlin) -----------------------
+
+
+@pytest.fixture
+def in_berlin(settings, time_machine):
+    """The newsroom's clocks are in Berlin; today is 1 March 2026."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    time_machine.move_to(datetime(2026, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+
+
+def schedule_from_the_admin(client, moderator, story, day, time, **extra):
+    """The moderator fills in "Publish at" on the approve page and sends it."""
+    client.force_login(moderator)
+    url = reverse("admin:articles_article_workflow", args=[story.pk, "approve"])
+    data = {"revision_id": story.latest_revision_id, "publish_at_0": day,
+            "publish_at_1": time, **extra}  # fmt: skip
+    return client.post(url, data, follow=True)
+
+
+def in_review() -> Article:
+    return make_article(
+        headline="Frigate order signed", status=Article.Status.IN_REVIEW
+    )
+
+
+def test_a_time_the_clocks_skip_is_refused_naming_the_nearest_valid_times(
+    client, in_berlin, moderator
+):
+    story = in_review()
+
+    response = schedule_from_the_admin(client, moderator, story, "2026-03-29", "02:30")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "29 Mar 2026, 02:30 does not exist in Europe/Berlin" in page
+    assert "the clocks go forward from 02:00 to 03:00" in page
+    assert "01:59 CET (00:59 UTC) and 03:00 CEST (01:00 UTC)" in page
+    assert Article.objects.get(pk=story.pk).live_revision is None
+
+
+def test_a_time_the_clocks_repeat_is_refused_until_the_moderator_picks_one(
+    client, in_berlin, moderator
+):
+    story = in_review()
+
+    response = schedule_from_the_admin(client, moderator, story, "2026-10-25", "02:30")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "25 Oct 2026, 02:30 happens twice in Europe/Berlin" in page
+    assert 'type="radio" name="occurrence" value="earlier"' in page
+    assert "earlier (CEST, UTC+2): 00:30 UTC" in page
+    assert "later (CET, UTC+1): 01:30 UTC" in page
+    assert Article.objects.get(pk=story.pk).live_revision is None
+
+
+@pytest.mark.parametrize(
+    ("occurrence", "instant", "shown"),
+    [
+        (
+            "earlier",
+            datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+            "02:30 CEST (00:30 UTC)",
+        ),
+        ("later", datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "02:30 CET (01:30 UTC)"),
+    ],
+)
+def test_the_chosen_occurrence_of_a_repeated_time_is_scheduled(
+    client, in_berlin, moderator, occurrence, instant, shown
+):
+    story = in_review()
+
+    response = schedule_from_the_admin(client, moderator, story, "2026-10-25",
+                                       "02:30", occurrence=occurrence)  # fmt: skip
+
+    assert response.redirect_chain[0][1] == 302
+    row = Article.objects.get(pk=story.pk)
+    assert row.publish_at == instant
+    assert f"Approved, scheduled for 25 Oct 2026, {shown}." in response.content.decode()
+    assert workflow.short_state(row) == f"Scheduled for 25 Oct 2026, {shown}"
+
+
+def test_scheduling_shows_the_utc_instant_next_to_the_local_time(
+    client, in_berlin, moderator
+):
+    story = in_review()
+
+    response = schedule_from_the_admin(client, moderator, story, "2026-06-01", "10:00")
+
+    row = Article.objects.get(pk=story.pk)
+    assert row.publish_at == datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    message = [str(message) for message in response.context["messages"]]
+    assert message == ["Approved, scheduled for 1 Jun 2026, 10:00 CEST (08:00 UTC)."]
+    assert workflow.explain(row) == message[0]
