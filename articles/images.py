@@ -18,13 +18,16 @@ import hashlib
 import io
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, OperationalError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image as PILImage
@@ -323,6 +326,56 @@ def delete_stored_files(names, storage) -> None:
             storage.delete(name)
         except Exception as error:  # any backend's failure; the rest still go
             logger.warning("could not delete %s: %s", name, error)
+
+
+# Where the library's files live (see ``image_upload_to`` and ``rendition_name``).
+LIBRARY_FOLDERS = ("images", "renditions")
+
+
+def library_storage():
+    return Image._meta.get_field("file").storage
+
+
+def walk(storage, folder: str) -> Iterator[str]:
+    """Every file name under ``folder``, by ``Storage.listdir`` (S3 included)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing was ever stored there
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for child in folders:
+        yield from walk(storage, f"{folder}/{child}")
+
+
+def referenced_names() -> set[str]:
+    """Every original and rendition that a library photo records."""
+    names = set()
+    for original, renditions in Image.objects.values_list("file", "renditions"):
+        names.add(original)
+        names |= rendition_names(renditions or {})
+    return names
+
+
+def orphaned_files(*, older_than: timedelta) -> list[str]:
+    """Library files no photo references, last written more than ``older_than`` ago.
+
+    Files are left behind when the transaction around ``store_image`` rolls
+    back after the files were written. The grace period keeps uploads in
+    flight (files written, row not yet committed) safe, and the files are
+    listed before the references are read, so a row committed meanwhile
+    still counts.
+    """
+    storage = library_storage()
+    cutoff = timezone.now() - older_than
+    candidates = [
+        name
+        for folder in LIBRARY_FOLDERS
+        for name in walk(storage, folder)
+        if storage.get_modified_time(name) < cutoff
+    ]
+    referenced = referenced_names()
+    return sorted(name for name in candidates if name not in referenced)
 
 
 # --- Services ----------------------------------------------------------------------

@@ -10,13 +10,14 @@ import re
 import struct
 import threading
 import zlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -854,6 +855,74 @@ def test_the_regenerate_command_shows_progress(django_capture_on_commit_callback
     out = io.StringIO()
     call_command("regenerate_renditions", "--missing-only", stdout=out)
     assert "0 regenerated, 2 already complete" in out.getvalue()
+
+
+class RolledBack(Exception):
+    """The database work around an upload failed after its files were written."""
+
+
+def upload_rolled_back() -> list[str]:
+    """Store a photo inside a transaction that then rolls back; its file names."""
+    with pytest.raises(RolledBack), transaction.atomic():
+        image = make_image(title="Never saved")
+        names = images.stored_names(image)
+        raise RolledBack
+    assert not Image.objects.filter(title="Never saved").exists()
+    return names
+
+
+def sweep(*options) -> str:
+    out = io.StringIO()
+    call_command("sweep_orphan_media", *options, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("backend", ["FileSystemStorage", "InMemoryStorage"])
+def test_the_sweeper_removes_the_files_of_an_upload_that_rolled_back(
+    settings, time_machine, backend
+):
+    """Through the storage API only, so it works on S3 as on a disk."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": f"django.core.files.storage.{backend}"}}  # fmt: skip
+    kept = make_image(title="In the library")
+    orphans = upload_rolled_back()
+    assert all(default_storage.exists(name) for name in orphans)
+    time_machine.move_to(timezone.now() + timedelta(hours=2))
+
+    output = sweep()
+
+    assert not any(default_storage.exists(name) for name in orphans)
+    assert all(default_storage.exists(name) for name in public_files(kept))
+    assert output.splitlines() == [
+        *(f"removed {name}" for name in sorted(orphans)),
+        f"{len(orphans)} orphaned file(s) removed.",
+    ]
+
+
+def test_a_fresh_orphan_stays_during_the_grace_period(time_machine):
+    orphans = upload_rolled_back()
+    start = timezone.now()
+
+    assert sweep() == "0 orphaned file(s) removed.\n"
+    time_machine.move_to(start + timedelta(minutes=45))
+    assert sweep() == "0 orphaned file(s) removed.\n"
+    assert all(default_storage.exists(name) for name in orphans)
+
+    assert f"removed {orphans[0]}" in sweep("--older-than", "30")
+    assert not any(default_storage.exists(name) for name in orphans)
+
+
+def test_a_dry_run_of_the_sweeper_lists_the_orphans_and_deletes_nothing(
+    time_machine,
+):
+    orphans = upload_rolled_back()
+    time_machine.move_to(timezone.now() + timedelta(hours=2))
+
+    output = sweep("--dry-run")
+
+    assert f"would remove {orphans[0]}" in output
+    assert f"{len(orphans)} orphaned file(s) would be removed." in output
+    assert all(default_storage.exists(name) for name in orphans)
 
 
 # --- 4. The library: metadata, duplicates, many files ---------------------------------
