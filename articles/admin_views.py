@@ -164,6 +164,13 @@ ACTIONS = {
     "withdraw": (WithdrawForm, _withdraw, gettext_lazy("Withdraw")),
     "redraft": (RedraftForm, _redraft, gettext_lazy("Return to draft")),
 }
+# Moderators' decisions: whoever may never take one gets 403 for the page
+# itself, not only when sending it.
+MODERATORS_ONLY = {
+    "approve": workflow.can_review,
+    "send_back": workflow.can_review,
+    "withdraw": workflow.can_withdraw,
+}
 
 
 # --- URL wiring ---------------------------------------------------------------------
@@ -263,6 +270,8 @@ def workflow_action(model_admin, request, pk, action):
         raise Http404("No such action.")
     form_class, perform, title = ACTIONS[action]
     article = _article_for(model_admin, request, pk)
+    if action in MODERATORS_ONLY and not MODERATORS_ONLY[action](request.user):
+        raise PermissionDenied
     initial = {"revision_id": article.latest_revision_id}
     form = form_class(
         request.POST if request.method == "POST" else None, initial=initial
@@ -385,6 +394,8 @@ def restore(model_admin, request, pk, number):
     try:
         workflow.restore(article=article, user=request.user, revision=revision)
     except workflow.WorkflowError as error:
+        if error.code == "forbidden":
+            raise PermissionDenied(error.message) from error
         messages.error(request, error.message)
         return redirect(reverse("admin:articles_article_history", args=[article.pk]))
     messages.success(

@@ -146,8 +146,13 @@ PAGES = {
     "review queue": (admin("articles_article_review_queue"), 403, 403, 200, 200),
     "submit page": (admin("articles_article_workflow", pk("draft"), "submit"),
                     200, 200, 200, 200),
+    # Only those who may take a moderator's decision may open its page.
     "approve page": (admin("articles_article_workflow", pk("in_review"), "approve"),
-                     200, 200, 200, 200),
+                     403, 403, 200, 200),
+    "send-back page": (admin("articles_article_workflow", pk("in_review"), "send_back"),
+                       403, 403, 200, 200),
+    "withdraw page": (admin("articles_article_workflow", pk("live"), "withdraw"),
+                      403, 403, 200, 200),
     "unknown action": (admin("articles_article_workflow", pk("draft"), "publish"),
                        404, 404, 404, 404),
     "compare": (admin("articles_article_compare", pk("draft")), 200, 200, 200, 200),
@@ -294,10 +299,9 @@ ACTIONS = {
                   403, 403, OK, OK),
     "withdraw": (workflow("withdraw", "live", reason="Legal"), 403, 403, OK, OK),
     "redraft withdrawn": (workflow("redraft", "withdrawn"), 403, OK, OK, OK),
-    # A refused restore is reported on the history page (a redirect), unchanged.
     "restore another's revision": (
         plain(admin("articles_article_restore", pk("others_draft"), 1)),
-        "unchanged", OK, OK, OK),
+        403, OK, OK, OK),
     "create share link": (plain(admin("articles_article_share", pk("others_draft"))),
                           403, OK, OK, OK),
     "revoke share link": (
