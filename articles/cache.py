@@ -101,5 +101,8 @@ def page_lifetime(generation: int) -> int:
 
 
 def page_key(generation: int, request) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    """The scheme is part of the key: a plain-HTTP request must reach the HTTPS
+    redirect and HSTS header of SecurityMiddleware, which a hit skips."""
+    address = f"{request.scheme}:{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:40]
     return f"newsroom:page:{generation}:{digest}"

@@ -56,14 +56,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "articles.middleware.RequestValidationMiddleware",
+    # A cache hit is answered here, with the security headers and ETag stored
+    # when the page was rendered by the middleware below.
+    "articles.middleware.ReaderPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Security headers sit outside the page cache, so cached pages get them too.
     "articles.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.middleware.RequestValidationMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "articles.middleware.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,7 +104,6 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

@@ -186,3 +186,30 @@ def test_redis_page_cache_is_shared_and_invalidated(
     draft = make_article(headline="Fresh via Redis", status=Status.DRAFT)
     approve_story(moderator, draft)
     assert "Fresh via Redis" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_plain_http_request_is_redirected_not_answered_from_the_https_page(
+    client, page_cache, settings
+):
+    """A hit skips SecurityMiddleware, so the scheme must be part of the key."""
+    settings.SECURE_SSL_REDIRECT = True
+    make_article(headline="Only over HTTPS")
+    assert client.get("/", secure=True)["X-Cache"] == "miss"
+    assert client.get("/", secure=True)["X-Cache"] == "hit"
+    plain = client.get("/")
+    assert plain.status_code == 301
+    assert plain["Location"].startswith("https://")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_static_and_media_requests_never_touch_the_page_cache(
+    client, page_cache, settings, rf
+):
+    from articles import cache
+
+    for url in (f"{settings.STATIC_URL}missing.css", f"{settings.MEDIA_URL}x.jpg"):
+        response = client.get(url)
+        assert "X-Cache" not in response
+        key = cache.page_key(cache.current_generation(), rf.get(url))
+        assert page_cache.get(key) is None
