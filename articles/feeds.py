@@ -197,10 +197,7 @@ class LatestStoriesFeed(Feed):
 
     def items(self, obj):
         stories = list(
-            self.stories(obj)
-            .for_listing()
-            .prefetch_related("tags")
-            .newest_first()[:FEED_LENGTH]
+            self.stories(obj).for_listing().with_tags().newest_first()[:FEED_LENGTH]
         )
         for story in stories:
             story.feed_image = feed_image(story)
@@ -228,7 +225,7 @@ class LatestStoriesFeed(Feed):
         return last_modified(item)
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tag_list]
 
     def item_enclosures(self, item):
         media = item.feed_image

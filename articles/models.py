@@ -3,7 +3,6 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -13,6 +12,7 @@ from taggit.models import TaggedItemBase
 
 from . import clock
 from .fields import PlainTextAreaField, PlainTextField, SanitizedHTMLField
+from .links import reader_url
 from .querysets import ArticleQuerySet
 from .text import html_to_text
 
@@ -53,7 +53,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return reader_url("articles:section", slug=self.slug)
 
 
 class Author(models.Model):
@@ -99,7 +99,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reader_url("articles:author", slug=self.slug)
 
 
 def image_upload_to(instance, filename):
@@ -461,15 +461,26 @@ class Article(models.Model):
         # Every reader listing is "approved stories, newest first", overall or
         # per section; partial indexes keep drafts out of them.
         indexes = [
+            # Listings of live stories. The expiry and embargo times are
+            # carried in the index (PostgreSQL), so counting a section's live
+            # stories reads the index alone, never the table.
             models.Index(
                 fields=["-publish_at"],
                 condition=models.Q(live_revision__isnull=False),
+                include=["expire_at", "embargo_until"],
                 name="article_live_publish_idx",
             ),
             models.Index(
                 fields=["section", "-publish_at"],
                 condition=models.Q(live_revision__isnull=False),
+                include=["expire_at", "embargo_until"],
                 name="article_live_section_idx",
+            ),
+            # The sitemap index's "last changed": the newest edit of a live story.
+            models.Index(
+                fields=["-content_updated_at"],
+                condition=models.Q(live_revision__isnull=False),
+                name="article_live_updated_idx",
             ),
         ]
         constraints = [
@@ -498,15 +509,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         when = timezone.localtime(self.publish_at or self.created_at or timezone.now())
-        return reverse(
+        return reader_url(
             "articles:story",
-            kwargs={
-                "section": self.section.slug,
-                "year": when.year,
-                "month": when.month,
-                "day": when.day,
-                "slug": self.slug,
-            },
+            section=self.section.slug,
+            year=when.year,
+            month=when.month,
+            day=when.day,
+            slug=self.slug,
         )
 
     def clean(self):
@@ -599,8 +608,19 @@ class Article(models.Model):
 
     @property
     def ordered_authors(self):
-        """Authors in byline order, from the prefetched bylines when present."""
-        return [byline.author for byline in self.bylines.all()]
+        """Authors in byline order, from ``for_listing()``'s prefetch when present."""
+        bylines = getattr(self, "prefetched_bylines", None)
+        if bylines is None:
+            bylines = self.bylines.all()
+        return [byline.author for byline in bylines]
+
+    @property
+    def tag_list(self):
+        """The story's tags, from ``with_tags()``'s prefetch when present."""
+        links = getattr(self, "prefetched_tag_links", None)
+        if links is None:
+            return list(self.tags.all())
+        return [link.tag for link in links]
 
     @property
     def body_text(self):

@@ -13,7 +13,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from .models import Article, Author, Byline, Image, Revision, Section, StoryImage
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Image,
+    Revision,
+    Section,
+    StoryImage,
+    TaggedArticle,
+)
 from .text import html_to_text
 
 SCALAR_FIELDS = [
@@ -179,14 +188,17 @@ def preview_instance(article: Article, snapshot: dict) -> Article:
     copy.section = Section.objects.get(pk=copy.section_id)
     copy.lead_image = Image.objects.filter(pk=copy.lead_image_id).first()
     authors = Author.objects.in_bulk([author["id"] for author in snapshot["authors"]])
+    copy.prefetched_bylines = [
+        Byline(article=copy, author=authors[author["id"]], order=order)
+        for order, author in enumerate(snapshot["authors"])
+        if author["id"] in authors
+    ]
+    copy.prefetched_tag_links = [
+        TaggedArticle(content_object=copy, tag=Tag(name=name, slug=name))
+        for name in snapshot["tags"]
+    ]
     copy._prefetched_objects_cache = {
-        "bylines": [
-            Byline(article=copy, author=authors[author["id"]], order=order)
-            for order, author in enumerate(snapshot["authors"])
-            if author["id"] in authors
-        ],
-        "tags": [Tag(name=name, slug=name) for name in snapshot["tags"]],
-        "story_images": preview_placements(copy, snapshot),
+        "story_images": preview_placements(copy, snapshot)
     }
     return copy
 

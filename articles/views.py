@@ -1,7 +1,7 @@
 """The reader site. Every view starts from ``Article.objects.published()``."""
 
 from django.core.signing import BadSignature, TimestampSigner
-from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,6 +21,7 @@ from django.views.generic import (
 from taggit.models import Tag
 
 from . import revisions, search
+from .context_processors import menu_sections
 from .models import Article, Author, Correction, PreviewLink, Section
 
 PAGE_SIZE = 20
@@ -55,7 +56,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         live = Article.objects.published().for_listing().newest_first()
         latest = list(live[: HOME_LATEST + 1])
-        sections = list(Section.objects.all())
+        sections = menu_sections(self.request)
         context.update(
             lead=latest[0] if latest else None,
             latest=latest[1:],
@@ -67,20 +68,26 @@ class HomeView(TemplateView):
     def section_blocks(sections, live):
         """The newest few stories of each section, in one query for all sections.
 
-        One small "newest in this section" subquery per section (each an
-        index range scan) rather than ranking every live story.
+        Each section's newest ids come from a small index range scan, joined
+        with UNION ALL so the database looks the stories up by primary key
+        (OR-ing one ``IN`` per section made PostgreSQL scan every live story).
         """
         if not sections:
             return []
-        newest_in = Q()
-        for section in sections:
-            newest = (
-                live.filter(section=section)
-                .order_by("-publish_at", "-pk")
-                .values("pk")[:HOME_PER_SECTION]
-            )
-            newest_in |= Q(pk__in=newest)
-        stories = live.filter(newest_in)
+        newest = [
+            live.filter(section=section)
+            .order_by("-publish_at", "-pk")
+            .values("pk")[:HOME_PER_SECTION]
+            .query.sql_with_params()
+            for section in sections
+        ]
+        union = " UNION ALL ".join(
+            f"SELECT * FROM ({sql}) AS newest_{index}"  # noqa: S608 (compiled by Django)
+            for index, (sql, _params) in enumerate(newest)
+        )
+        params = [param for _sql, section_params in newest for param in section_params]
+        # The SQL is Django's own compilation of the querysets above.
+        stories = live.filter(pk__in=RawSQL(union, params))  # noqa: S611
         by_section = {section.pk: [] for section in sections}
         for story in stories:
             by_section[story.section_id].append(story)
@@ -263,7 +270,7 @@ class SearchView(SafePaginationMixin, ListView):
     context_object_name = "stories"
 
     def get_queryset(self):
-        self.sections = list(Section.objects.all())
+        self.sections = menu_sections(self.request)
         self.filters = search.read_filters(self.request.GET, self.sections)
         self.results = search.search(
             self.filters.query,

@@ -35,6 +35,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8809"))
+WARM_UP_SECONDS = 1
 MEMORY_REQUESTS = 20_000
 SEARCH_QUERIES = ["missile", "radar", "frigates", "budget", "drone", "navy trials",
                   "air defence", "missile contract", "armoured vehicles", "shipyard delivery"]  # fmt: skip
@@ -236,7 +237,9 @@ def median_of_runs(path: str) -> dict:
 def measure_mode(env: dict, urls: dict, *, memory: bool) -> dict:
     with Server(env) as server:
         for path in [*urls.values(), "/static/bench/story.html"]:
-            http_get(path)
+            # Long enough that every worker has served every page once, so
+            # what follows measures steady state, not the first imports.
+            wrk(path, seconds=WARM_UP_SECONDS)
         rss_before = server.worker_rss_kib()
         results = {"static": median_of_runs("/static/bench/story.html")}
         for name, path in urls.items():

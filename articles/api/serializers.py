@@ -155,7 +155,7 @@ class StorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TagSerializer(many=True))
     def get_tags(self, story):
-        tags = sorted(story.tags.all(), key=lambda tag: (tag.name.casefold(), tag.pk))
+        tags = sorted(story.tag_list, key=lambda tag: (tag.name.casefold(), tag.pk))
         return TagSerializer(tags, many=True, context=self.context).data
 
     @extend_schema_field(OpenApiTypes.DATETIME)

@@ -125,7 +125,7 @@ def news_article_data(story, corrections) -> dict:
         "publisher": publisher_data(),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "articleSection": story.section.name,
-        "keywords": [tag.name for tag in story.tags.all()],
+        "keywords": [tag.name for tag in story.tag_list],
         "inLanguage": settings.LANGUAGE_CODE,
     }
     if images:
