@@ -5,7 +5,6 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from . import revisions, search
+from . import clock, revisions, search
 from .context_processors import menu_sections
 from .models import Article, Author, Correction, PreviewLink, Section
 
@@ -223,7 +222,7 @@ def shared_preview(request, token):
         )
     except (BadSignature, ValueError, PreviewLink.DoesNotExist):
         return refuse_preview(request, _("This preview link is not valid."), status=403)
-    now = timezone.now()
+    now = clock.now()
     if link.revoked_at is not None:
         return refuse_preview(
             request, _("This preview link has been revoked."), status=410
