@@ -51,5 +51,7 @@ format: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
+# Lighthouse (pinned in package.json) comes from npm when npm is available.
 bench: $(VENV)/.dev
+	test -x node_modules/.bin/lighthouse || ! command -v npm >/dev/null || npm ci --no-audit --no-fund
 	$(PY) bench/run.py

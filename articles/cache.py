@@ -1,10 +1,11 @@
 """Full-page caching of what anonymous readers see, never stale.
 
-Every cached page's key contains the *content generation*, a number kept in
-the shared cache and bumped (after commit) by any change readers could see:
-an approval, a withdrawal, an edit of a section, byline, photo or tag. One
-bump makes every cached page stale at once on every app server sharing the
-cache. Scheduled changes need no bump: a page's lifetime is capped at the
+Every cached page is stored with the *content generation* it was rendered
+in, a number kept in the shared cache and bumped (after commit) by any change
+readers could see: an approval, a withdrawal, an edit of a section, byline,
+photo or tag. A page is served only while its generation is the current one
+(both are read in one round trip), so one bump makes every cached page stale
+at once on every app server sharing the cache. Scheduled changes need no bump: a page's lifetime is capped at the
 next publish, expiry or embargo time, so it cannot outlive the moment the
 site should change.
 
@@ -100,9 +101,28 @@ def page_lifetime(generation: int) -> int:
     return max(lifetime, 0)
 
 
-def page_key(generation: int, request) -> str:
+def page_key(request) -> str:
     """The scheme is part of the key: a plain-HTTP request must reach the HTTPS
     redirect and HSTS header of SecurityMiddleware, which a hit skips."""
     address = f"{request.scheme}:{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:40]
-    return f"newsroom:page:{generation}:{digest}"
+    return f"newsroom:page:{digest}"
+
+
+def lookup_page(request) -> tuple[int, tuple | None]:
+    """The current generation, and the page stored for ``request`` if it was
+    rendered in that generation: one round trip to the cache."""
+    key = page_key(request)
+    found = page_cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        return current_generation(), None
+    stored = found.get(key)
+    if stored is None or stored[0] != generation:
+        return generation, None
+    return generation, stored[1:]
+
+
+def store_page(request, generation: int, page: tuple, lifetime: int) -> None:
+    """Keep ``page`` (status, headers, content) as rendered in ``generation``."""
+    page_cache().set(page_key(request), (generation, *page), timeout=lifetime)

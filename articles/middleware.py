@@ -62,7 +62,7 @@ class ReaderPageCacheMiddleware:
     """Full-page cache for anonymous readers, keyed by the content generation.
 
     It sits outside every other middleware but request validation, so a hit
-    costs two cache reads and nothing else: the security headers, the
+    costs one cache round trip and nothing else: the security headers, the
     Content-Security-Policy and the ETag were added to the response when it
     was rendered and are replayed with it. A miss renders normally and stores
     the response for at most the time until the next scheduled change.
@@ -77,9 +77,7 @@ class ReaderPageCacheMiddleware:
         ):
             return self.get_response(request)
         try:
-            generation = cache.current_generation()
-            key = cache.page_key(generation, request)
-            stored = cache.page_cache().get(key)
+            generation, stored = cache.lookup_page(request)
         except Exception as error:  # cache server down: serve uncached
             cache.warn_cache_down(error)
             return self.get_response(request)
@@ -87,7 +85,7 @@ class ReaderPageCacheMiddleware:
             return self.answer_hit(request, stored)
         response = self.get_response(request)
         if is_cacheable_response(response):
-            self.store(key, generation, response)
+            self.store(request, generation, response)
         return response
 
     @staticmethod
@@ -105,7 +103,7 @@ class ReaderPageCacheMiddleware:
         )
 
     @staticmethod
-    def store(key, generation, response) -> None:
+    def store(request, generation, response) -> None:
         try:
             lifetime = cache.page_lifetime(generation)
             if lifetime <= 0:
@@ -125,9 +123,8 @@ class ReaderPageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in UNSTORED_HEADERS
             ]
-            cache.page_cache().set(
-                key, (response.status_code, headers, response.content), timeout=lifetime
-            )
+            page = (response.status_code, headers, response.content)
+            cache.store_page(request, generation, page, lifetime)
             response["X-Cache"] = "miss"
         except Exception as error:
             cache.warn_cache_down(error)

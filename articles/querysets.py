@@ -29,6 +29,10 @@ def live_condition(*, at=None, prefix: str = "") -> Q:
     )
 
 
+# How many of the newest links to a story's tags "related stories" ranks.
+RELATED_CANDIDATES = 500
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """Stories readers may see now (or at ``at``): see ``live_condition``."""
@@ -76,21 +80,28 @@ class ArticleQuerySet(models.QuerySet):
     def by_author(self, author):
         return self.filter(bylines__author=author)
 
-    def related_to(self, article, *, limit=4):
+    def related_to(self, article, *, limit=4, candidates=RELATED_CANDIDATES):
         """Live stories sharing the most tags with ``article``, newest first on ties.
 
-        Ranking happens on the small tag-link table; only the few winners are
-        then loaded, so the cost does not grow with the size of the archive.
+        Ranking happens on the small tag-link table, over the ``candidates``
+        most recent links to the story's tags (a tag on thousands of stories
+        would otherwise make every story page rank them all); only the few
+        winners are then loaded, so the cost does not grow with the archive.
         """
         tag_ids = [tag.pk for tag in article.tag_list]
         if not tag_ids:
             return self.none()
         through = self.model.tags.through
+        recent_links = (
+            through.objects.filter(tag_id__in=tag_ids)
+            .exclude(content_object_id=article.pk)
+            .order_by("-content_object_id")
+            .values("pk")[:candidates]
+        )
         ranked = (
             through.objects.filter(
-                live_condition(prefix="content_object__"), tag_id__in=tag_ids
+                live_condition(prefix="content_object__"), pk__in=recent_links
             )
-            .exclude(content_object_id=article.pk)
             .values("content_object_id")
             .annotate(shared=models.Count("id"))
             .order_by("-shared", "-content_object__publish_at")

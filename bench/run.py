@@ -36,6 +36,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8809"))
 WARM_UP_SECONDS = 1
+SERVER_LOG = RESULTS / "server.log"
 MEMORY_REQUESTS = 20_000
 SEARCH_QUERIES = ["missile", "radar", "frigates", "budget", "drone", "navy trials",
                   "air defence", "missile contract", "armoured vehicles", "shipyard delivery"]  # fmt: skip
@@ -91,7 +92,8 @@ def manage(env: dict, *args: str) -> str:
     return result.stdout
 
 
-def prepare(env: dict) -> None:
+def prepare(env: dict) -> dict | None:
+    """Migrate, seed what is missing (timed) and collect static files."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     manage(env, "migrate", "--noinput", "-v0")
     count = int(manage(env, "shell", "-c",
@@ -101,8 +103,12 @@ def prepare(env: dict) -> None:
         print(f"Seeding {STORIES - count} stories…", flush=True)
         started = time.monotonic()
         manage(env, "seed_bulk", "--stories", str(STORIES - count))
-        print(f"  seeded in {time.monotonic() - started:.0f}s", flush=True)
+        seeding = {"stories": STORIES - count, "seconds": time.monotonic() - started}
+        print(f"  seeded in {seeding['seconds']:.0f}s", flush=True)
+    else:
+        seeding = None
     manage(env, "collectstatic", "--noinput", "-v0")
+    return seeding
 
 
 PROBE = r"""
@@ -163,10 +169,13 @@ class Server:
         self.process = None
 
     def __enter__(self):
+        # The server's log goes to a file: a pipe nobody reads fills up and
+        # then blocks every worker writing a warning.
+        self.log = SERVER_LOG.open("ab")
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--workers", "2",
              "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log,
         )  # fmt: skip
         for _ in range(100):
             try:
@@ -174,13 +183,12 @@ class Server:
                 return self
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(
-            "gunicorn did not start: " + self.process.stderr.read().decode()
-        )
+        raise RuntimeError(f"gunicorn did not start: see {SERVER_LOG}")
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=20)
+        self.log.close()
 
     def worker_rss_kib(self) -> list[int]:
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)],
@@ -311,6 +319,10 @@ def print_table(report: dict) -> None:
         print(f"\nWorker RSS across {memory['requests']} uncached requests: "
               f"{memory['rss_kib_before']} → {memory['rss_kib_after']} KiB "
               f"(max growth {max(growth):+.1%})")  # fmt: skip
+    if report.get("seeding"):
+        seeding = report["seeding"]
+        print(f"Seeding {seeding['stories']} stories (bylines, tags, photos, revisions, "
+              f"search index): {seeding['seconds']:.0f} s")  # fmt: skip
     if report.get("search"):
         search = report["search"]
         print(f"Search (single client, {search['samples']} queries): median "
@@ -323,7 +335,7 @@ def main() -> None:
     database_url = bench_database_url()
     uncached_env = server_env(database_url, page_cache_seconds=0)
     cached_env = server_env(database_url, page_cache_seconds=600)
-    prepare(uncached_env)
+    seeding = prepare(uncached_env)
     shutil.rmtree(RESULTS / "cache", ignore_errors=True)
     info = probe(uncached_env)
     static_dir = ROOT / "staticfiles" / "bench"
@@ -338,6 +350,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}",
         "stories": STORIES,
+        "seeding": seeding,
         "database": database_url.split(":", 1)[0],
         "urls": urls,
         "queries": info["queries"],
