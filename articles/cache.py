@@ -5,9 +5,9 @@ in, a number kept in the shared cache and bumped (after commit) by any change
 readers could see: an approval, a withdrawal, an edit of a section, byline,
 photo or tag. A page is served only while its generation is the current one
 (both are read in one round trip), so one bump makes every cached page stale
-at once on every app server sharing the cache. Scheduled changes need no bump: a page's lifetime is capped at the
-next publish, expiry or embargo time, so it cannot outlive the moment the
-site should change.
+at once on every app server sharing the cache. Scheduled changes need no
+bump: a page's lifetime is capped at the next publish, expiry or embargo
+time, so it cannot outlive the moment the site should change.
 
 When the cache server is down the site serves uncached pages and logs one
 warning a minute, not one per request.
