@@ -9,14 +9,23 @@ at once on every app server sharing the cache. Scheduled changes need no
 bump: a page's lifetime is capped at the next publish, expiry or embargo
 time, so it cannot outlive the moment the site should change.
 
+Each app server also keeps the pages it served most recently in memory
+(``LocalPages``): a hit on one of those asks the shared cache for the
+generation number alone, not for the page, so Redis sends a few bytes per
+request instead of the whole page. The generation is still read on every
+request, so invalidation stays instant on every server.
+
 When the cache server is down the site serves uncached pages and logs one
 warning a minute, not one per request.
 """
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -27,6 +36,9 @@ from . import clock
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "newsroom:generation"
+# The layout of a stored page is part of its key, so servers running a new
+# release never read a page stored in an older layout.
+PAGE_KEY = "newsroom:page:2:%s"
 NEXT_CHANGE_KEY = "newsroom:next-change:%s"
 WARNING_INTERVAL = 60.0
 
@@ -105,14 +117,78 @@ def page_key(request) -> str:
     """The scheme is part of the key: a plain-HTTP request must reach the HTTPS
     redirect and HSTS header of SecurityMiddleware, which a hit skips."""
     address = f"{request.scheme}:{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()[:40]
-    return f"newsroom:page:{digest}"
+    return PAGE_KEY % hashlib.sha256(address.encode()).hexdigest()[:40]
+
+
+class LocalPage(NamedTuple):
+    generation: int
+    expires_at: float
+    page: tuple
+
+
+class LocalPages:
+    """The pages this process served most recently, least recently used out
+    first, within ``NEWSROOM_LOCAL_PAGE_CACHE_MB`` of content (0: none kept).
+
+    A page is only ever returned for the generation it was rendered in and
+    before the time its shared copy expires.
+    """
+
+    def __init__(self):
+        self._pages: OrderedDict[str, LocalPage] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._pages
+
+    def get(self, key: str, generation: int) -> tuple | None:
+        with self._lock:
+            local = self._pages.get(key)
+            if local is None:
+                return None
+            if local.generation != generation or local.expires_at <= time.time():
+                self._remove(key)
+                return None
+            self._pages.move_to_end(key)
+            return local.page
+
+    def put(self, key: str, local: LocalPage) -> None:
+        limit = settings.NEWSROOM_LOCAL_PAGE_CACHE_MB * 1024 * 1024
+        size = len(local.page[-1])
+        with self._lock:
+            self._remove(key)
+            if size > limit:
+                return
+            self._pages[key] = local
+            self._size += size
+            while self._size > limit:
+                self._remove(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+    def _remove(self, key: str) -> None:
+        local = self._pages.pop(key, None)
+        if local is not None:
+            self._size -= len(local.page[-1])
+
+
+local_pages = LocalPages()
 
 
 def lookup_page(request) -> tuple[int, tuple | None]:
     """The current generation, and the page stored for ``request`` if it was
-    rendered in that generation: one round trip to the cache."""
+    rendered in that generation: one round trip to the cache, which carries
+    only the generation when this process holds the page itself."""
     key = page_key(request)
+    if key in local_pages:
+        generation = page_cache().get(GENERATION_KEY)
+        page = None if generation is None else local_pages.get(key, generation)
+        if page is not None:
+            return generation, page
     found = page_cache().get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
@@ -120,9 +196,15 @@ def lookup_page(request) -> tuple[int, tuple | None]:
     stored = found.get(key)
     if stored is None or stored[0] != generation:
         return generation, None
-    return generation, stored[1:]
+    local = LocalPage(*stored)
+    local_pages.put(key, local)
+    return generation, local.page
 
 
 def store_page(request, generation: int, page: tuple, lifetime: int) -> None:
-    """Keep ``page`` (status, headers, content) as rendered in ``generation``."""
-    page_cache().set(page_key(request), (generation, *page), timeout=lifetime)
+    """Keep ``page`` (status, headers, content) as rendered in ``generation``,
+    in the shared cache and in this process."""
+    key = page_key(request)
+    local = LocalPage(generation, time.time() + lifetime, page)
+    page_cache().set(key, tuple(local), timeout=lifetime)
+    local_pages.put(key, local)

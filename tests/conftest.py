@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from articles import clock
+from articles import cache, clock
 from tests.factories import make_user
 
 
@@ -31,6 +31,12 @@ def fresh_clock():
     """No test inherits the site clock's high-water mark from one that ran later
     in (travelled) time, which would hold back every story published since."""
     clock.forget()
+
+
+@pytest.fixture(autouse=True)
+def fresh_local_pages():
+    """Pages a worker kept in memory never outlive the test that served them."""
+    cache.local_pages.clear()
 
 
 @pytest.fixture(autouse=True)

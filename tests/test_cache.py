@@ -2,6 +2,7 @@
 
 import logging
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -212,3 +213,61 @@ def test_static_and_media_requests_never_touch_the_page_cache(
         response = client.get(url)
         assert "X-Cache" not in response
         assert page_cache.get(cache.page_key(rf.get(url))) is None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_this_server_served_is_answered_from_its_memory(client, page_cache, rf):
+    """The shared copy is gone, yet the hit still comes: only the generation
+    was read from the shared cache."""
+    from articles import cache
+
+    make_article(headline="Kept in memory")
+    assert client.get("/")["X-Cache"] == "miss"
+    page_cache.delete(cache.page_key(rf.get("/")))
+    response, queries = fetch(client, "/")
+    assert response["X-Cache"] == "hit" and queries == 0
+    assert "Kept in memory" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_in_memory_is_never_served_after_a_change(client, page_cache, moderator):
+    make_article(headline="First edition")
+    assert client.get("/")["X-Cache"] == "miss"
+    assert client.get("/")["X-Cache"] == "hit"
+    approve_story(moderator, make_article(headline="Late news", status=Status.DRAFT))
+    response = client.get("/")
+    assert response["X-Cache"] == "miss"
+    assert "Late news" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_no_page_is_kept_in_memory_when_turned_off(client, page_cache, settings, rf):
+    from articles import cache
+
+    settings.NEWSROOM_LOCAL_PAGE_CACHE_MB = 0
+    make_article()
+    assert client.get("/")["X-Cache"] == "miss"
+    page_cache.delete(cache.page_key(rf.get("/")))
+    assert client.get("/")["X-Cache"] == "miss"
+
+
+def test_pages_kept_in_memory_stay_within_their_budget(settings):
+    """The least recently used page goes first once the content exceeds the limit."""
+    from articles.cache import LocalPage, LocalPages
+
+    settings.NEWSROOM_LOCAL_PAGE_CACHE_MB = 1
+    pages = LocalPages()
+    far_future = time.time() + 600
+
+    def page(size):
+        return LocalPage(7, far_future, (200, [], b"x" * size))
+
+    pages.put("home", page(400_000))
+    pages.put("story", page(400_000))
+    assert pages.get("home", 7) is not None  # now the most recently used
+    pages.put("section", page(400_000))
+    assert "story" not in pages
+    assert pages.get("home", 7) and pages.get("section", 7)
+    assert pages.get("home", 8) is None and "home" not in pages
+    pages.put("huge", page(2_000_000))
+    assert "huge" not in pages
