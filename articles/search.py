@@ -218,11 +218,13 @@ class SearchHit:
 
 @dataclass
 class SearchResults:
-    """``stories`` holds at most about twice ``candidate_limit`` stories, when set."""
+    """``stories`` holds at most about twice ``candidate_limit`` stories, when set;
+    ``count`` is how many, when the backend knows it without counting again."""
 
     query: SearchQuery
     stories: QuerySet
     candidate_limit: int | None = None
+    count: int | None = None
 
     def highlight(self, stories: Iterable[Article]) -> list[SearchHit]:
         """Hits for one page of ``stories``, in one query whatever the page size."""
@@ -254,11 +256,12 @@ def search(query: str | SearchQuery, *, section: Section | None = None,
         day_after = min(date_to, LATEST_DATE) + timedelta(days=1)
         stories = stories.filter(publish_at__lt=_start_of(day_after))
     backend = _backend()
-    stories = backend.match(stories, query).for_listing()
+    stories, count = backend.match(stories, query)
     return SearchResults(
         query=query,
-        stories=stories.order_by("-search_rank", "-publish_at", "-pk"),
+        stories=stories.for_listing().order_by("-search_rank", "-publish_at", "-pk"),
         candidate_limit=backend.candidate_limit,
+        count=count,
     )
 
 
@@ -326,7 +329,9 @@ class PostgresBackend:
 
     candidate_limit = 500
 
-    def match(self, stories: QuerySet, query: SearchQuery) -> QuerySet:
+    def match(self, stories: QuerySet, query: SearchQuery) -> tuple[QuerySet, int]:
+        """The candidates, ranked, and how many there are: they were found
+        among ``stories`` already, so the count needs no second query."""
         tsquery = Func(
             Value(query.as_websearch()),
             template="websearch_to_tsquery('english', %(expressions)s)",
@@ -344,7 +349,8 @@ class PostgresBackend:
         # page itself: finding them is the expensive part of a search.
         candidate_ids = [row["pk"] for row in candidates]
         rank = Func(vector, tsquery, function="ts_rank_cd", output_field=FloatField())
-        return stories.filter(pk__in=candidate_ids).annotate(search_rank=rank)
+        ranked = stories.filter(pk__in=candidate_ids).annotate(search_rank=rank)
+        return ranked, len(candidate_ids)
 
     def _newest(self, stories: QuerySet) -> QuerySet:
         return stories.order_by("-publish_at", "-pk").values("pk")[
@@ -441,7 +447,9 @@ class SqliteBackend:
 
     candidate_limit = 500
 
-    def match(self, stories: QuerySet, query: SearchQuery) -> QuerySet:
+    def match(self, stories: QuerySet, query: SearchQuery) -> tuple[QuerySet, None]:
+        """The best-scored matches, ranked; FTS5 does not know which are live,
+        so how many are left is for the page's own count."""
         # bm25 weights in column order (headline, standfirst, tags, body,
         # authors, section, caption): the headline counts most. bm25 is lower
         # for better matches, so it is negated: higher ranks first on both
@@ -455,9 +463,10 @@ class SqliteBackend:
             )
             ranked = cursor.fetchall()
         matching = [story_id for story_id, _score in ranked]
-        return stories.filter(pk__in=matching).annotate(
+        scored = stories.filter(pk__in=matching).annotate(
             search_rank=_score_by_id(stories.model, ranked)
         )
+        return scored, None
 
     def highlights(self, query: SearchQuery, stories: list[Article]) -> dict[int, dict]:
         ids = [story.pk for story in stories]

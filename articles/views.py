@@ -1,5 +1,6 @@
 """The reader site. Every view starts from ``Article.objects.published()``."""
 
+from django.core.paginator import Paginator
 from django.core.signing import BadSignature, TimestampSigner
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -258,6 +259,14 @@ class CorrectionsView(SafePaginationMixin, ListView):
 # --- Search -----------------------------------------------------------------------
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are, so it never counts them."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
 class SearchView(SafePaginationMixin, ListView):
     """Reader search over live stories; see ``articles.search``.
 
@@ -278,6 +287,11 @@ class SearchView(SafePaginationMixin, ListView):
             date_to=self.filters.date_to,
         )
         return self.results.stories
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.results.count is None:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        return CountedPaginator(queryset, per_page, count=self.results.count, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -605,6 +605,21 @@ def test_an_old_headline_match_is_not_crowded_out_by_recent_mentions(
     assert "Many stories match" in response.content.decode()
 
 
+def test_postgresql_counts_the_matches_it_found_without_counting_again(client, publish):
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "the candidate ids are PostgreSQL's")
+    for number in range(23):
+        publish(headline=f"Howitzer delivery {number}")
+    publish(headline="Howitzer draft", status=Status.DRAFT)
+    client.get(URL, {"q": "howitzer"})  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"q": "howitzer", "page": "2"})
+    assert response.context["paginator"].count == 23
+    assert "23 stories match" in response.content.decode()
+    assert len(response.context["hits"]) == 3
+    assert not [query for query in queries if "COUNT(" in query["sql"]]
+
+
 def test_sqlite_uses_an_fts5_table_with_the_porter_stemmer():
     if connection.vendor != "sqlite":
         pytest.skip("FTS5 is the SQLite backend")
