@@ -35,7 +35,7 @@ def redis_page_cache(settings):
         require_service("Redis", "REDIS_URL is not set")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache_backends.RedisCache",
             "LOCATION": url,
         }
     }
@@ -154,7 +154,7 @@ def test_conditional_get_answers_304(client, page_cache):
 def test_site_serves_uncached_when_the_cache_server_is_down(client, settings, caplog):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache_backends.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -271,3 +271,13 @@ def test_pages_kept_in_memory_stay_within_their_budget(settings):
     assert pages.get("home", 8) is None and "home" not in pages
     pages.put("huge", page(2_000_000))
     assert "huge" not in pages
+
+
+def test_redis_cache_calls_share_one_client_per_connection_pool(redis_page_cache):
+    """Django would build a new redis-py client (and its ~170 response
+    callbacks) for every call; ours reuses one over the same pool."""
+    client = redis_page_cache._cache.get_client()
+    assert redis_page_cache._cache.get_client(write=True) is client
+    redis_page_cache.set("shared-client", 1)
+    assert redis_page_cache.get("shared-client") == 1
+    assert redis_page_cache._cache.get_client() is client
