@@ -35,6 +35,7 @@ from django.db.models import (
     BooleanField,
     FloatField,
     Func,
+    Q,
     QuerySet,
     TextField,
     Value,
@@ -46,6 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from . import clock
 from .models import Article, Author, Image, Section
 from .text import clean_text, html_to_text
 
@@ -325,9 +327,16 @@ class PostgresBackend:
     ranked, together with the newest ``candidate_limit`` headline matches
     (found through a second, small GIN index on the headline): a story with
     the words in its headline is never crowded out by recent passing mentions.
+
+    Finding the newest matches visits every match (or, walking the date
+    index, every story until enough match), so they are looked for first
+    among the last ``recent_days`` of stories, and only where that gives too
+    few among the older ones: the same stories, at a fraction of the rows
+    read for common words.
     """
 
-    candidate_limit = 500
+    candidate_limit = 300
+    recent_days = 30
 
     def match(self, stories: QuerySet, query: SearchQuery) -> tuple[QuerySet, int]:
         """The candidates, ranked, and how many there are: they were found
@@ -338,24 +347,41 @@ class PostgresBackend:
         )
         vector = StoryColumn("search_vector")
         headline_vector = StoryColumn("headline_vector")
-        matching = stories.filter(_matches(vector, tsquery))
-        # A headline match is a document match (the headline is part of the
-        # document), so only the small headline vector is read for these.
-        in_headline = stories.filter(
-            _matches(headline_vector, tsquery), _is_indexed(vector)
-        )
-        candidates = self._newest(matching).union(self._newest(in_headline))
+        branches = {
+            "document": stories.filter(_matches(vector, tsquery)),
+            # A headline match is a document match (the headline is part of
+            # the document), so only the small headline vector is read.
+            "headline": stories.filter(
+                _matches(headline_vector, tsquery), _is_indexed(vector)
+            ),
+        }
         # Found once here, rather than again by the page's count and by the
         # page itself: finding them is the expensive part of a search.
-        candidate_ids = [row["pk"] for row in candidates]
+        candidate_ids = set(self._newest_matches(branches))
         rank = Func(vector, tsquery, function="ts_rank_cd", output_field=FloatField())
-        ranked = stories.filter(pk__in=candidate_ids).annotate(search_rank=rank)
-        return ranked, len(candidate_ids)
+        ranked = stories.filter(_is_one_of(StoryColumn("id"), candidate_ids))
+        return ranked.annotate(search_rank=rank), len(candidate_ids)
 
-    def _newest(self, stories: QuerySet) -> QuerySet:
-        return stories.order_by("-publish_at", "-pk").values("pk")[
-            : self.candidate_limit
-        ]
+    def _newest_matches(self, branches: dict[str, QuerySet]) -> Iterator[int]:
+        """The ids of each branch's newest ``candidate_limit`` stories: one
+        query over the recent window, a second for branches it left short."""
+        cutoff = clock.now() - timedelta(days=self.recent_days)
+        wanted = dict.fromkeys(branches, self.candidate_limit)
+        for window in (Q(publish_at__gte=cutoff), Q(publish_at__lt=cutoff)):
+            parts = [
+                branches[name]
+                .filter(window)
+                .order_by("-publish_at", "-pk")
+                .annotate(branch=Value(name))
+                .values_list("branch", "pk")[:limit]
+                for name, limit in wanted.items()
+                if limit
+            ]
+            if not parts:
+                return
+            for name, story_id in parts[0].union(*parts[1:], all=True):
+                wanted[name] -= 1
+                yield story_id
 
     def highlights(self, query: SearchQuery, stories: list[Article]) -> dict[int, dict]:
         whole = f"HighlightAll=true, StartSel={_START}, StopSel={_STOP}"
@@ -573,6 +599,23 @@ def _is_indexed(vector) -> Func:
     return Func(
         vector, template="%(expressions)s IS NOT NULL", output_field=BooleanField()
     )
+
+
+class _is_one_of(Func):  # noqa: N801 (used like the functions beside it)
+    """``column = ANY(%s)`` with the ids as one array parameter: the same
+    ``IN`` list of hundreds of placeholders costs more to format and plan
+    than ranking the stories it names."""
+
+    template = "%(expressions)s = ANY(%%s)"
+    output_field = BooleanField()
+
+    def __init__(self, column, ids: list[int]):
+        super().__init__(column)
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, (*params, self.ids)
 
 
 def _parts(row) -> dict:

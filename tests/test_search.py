@@ -620,6 +620,26 @@ def test_postgresql_counts_the_matches_it_found_without_counting_again(client, p
     assert not [query for query in queries if "COUNT(" in query["sql"]]
 
 
+def test_the_newest_matches_are_found_across_the_recent_window(
+    client, publish, monkeypatch
+):
+    """Matches are looked for in the last month first, then among older
+    stories for what is missing: together, exactly the newest ones."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "the recent window is PostgreSQL's")
+    monkeypatch.setattr(search.PostgresBackend, "candidate_limit", 3)
+    for days in (1, 20, 40, 50, 60):
+        publish(
+            headline=f"Minesweeper {days} days",
+            publish_at=timezone.now() - timedelta(days=days),
+        )
+    assert sorted(found(client, "minesweeper")) == [
+        "Minesweeper 1 days",
+        "Minesweeper 20 days",
+        "Minesweeper 40 days",
+    ]
+
+
 def test_sqlite_uses_an_fts5_table_with_the_porter_stemmer():
     if connection.vendor != "sqlite":
         pytest.skip("FTS5 is the SQLite backend")
