@@ -140,12 +140,18 @@ def _offset(value: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def _utc(value: datetime) -> str:
-    return _("%(time)s UTC") % {"time": date_format(value.astimezone(UTC), "H:i")}
+def _time(value: datetime, day) -> str:
+    """``value``'s time of day, with its date when that is not ``day``: the
+    nearest valid time to one just after midnight is on the day before."""
+    return date_format(value, "H:i" if value.date() == day else "j M, H:i")
 
 
-def _local(value: datetime) -> str:
-    return f"{date_format(value, 'H:i')} {value.tzname()}"
+def _utc(value: datetime, day) -> str:
+    return _("%(time)s UTC") % {"time": _time(value.astimezone(UTC), day)}
+
+
+def _local(value: datetime, day) -> str:
+    return f"{_time(value, day)} {value.tzname()}"
 
 
 def _skipped_time_error(naive, first, second) -> ValidationError:
@@ -168,10 +174,10 @@ def _skipped_time_error(naive, first, second) -> ValidationError:
                 change.replace(tzinfo=None) + first.utcoffset(), "H:i"
             ),
             "gap_end": date_format(after, "H:i"),
-            "before": _local(before),
-            "before_utc": _utc(before),
-            "after": _local(after),
-            "after_utc": _utc(after),
+            "before": _local(before, naive.date()),
+            "before_utc": _utc(before, naive.date()),
+            "after": _local(after, naive.date()),
+            "after_utc": _utc(after, naive.date()),
         },
     )
 
@@ -181,7 +187,7 @@ def _choice_label(name: str, value: datetime) -> str:
         "which": name,
         "zone": value.tzname(),
         "offset": _offset(value),
-        "utc": _utc(value),
+        "utc": _utc(value, value.date()),
     }
 
 

@@ -137,7 +137,7 @@ def _locked(article: Article) -> Article:
 
 
 def _record_event(article, action, user, *, from_status, comment="", revision=None,
-                  publish_at=None) -> WorkflowEvent:  # fmt: skip
+                  publish_at=None, notify=True) -> WorkflowEvent:  # fmt: skip
     event = WorkflowEvent.objects.create(
         article=article,
         action=action,
@@ -156,7 +156,8 @@ def _record_event(article, action, user, *, from_status, comment="", revision=No
         from_status,
         article.status,
     )
-    transaction.on_commit(lambda: notifications.workflow_event(event.pk))
+    if notify:
+        transaction.on_commit(lambda: notifications.workflow_event(event.pk))
     return event
 
 
@@ -417,6 +418,12 @@ def withdraw(*, article: Article, user, reason: str) -> Article:
     _require(bool(reason.strip()), _("Give the reason for withdrawing the story."),
              "reason_required")  # fmt: skip
     from_status = article.status
+    if article.went_live_at is None and article.publish_at <= clock.now():
+        # Readers saw it before any scheduler run wrote that down: the trail
+        # records it (without a "Live now" e-mail) before the withdrawal.
+        _record_event(article, Action.WENT_LIVE, None, from_status=from_status,
+                      revision=article.live_revision, publish_at=article.publish_at,
+                      notify=False)  # fmt: skip
     article.status = Status.WITHDRAWN
     article.live_revision = None
     article.went_live_at = None

@@ -350,6 +350,36 @@ def test_publishing_now_records_the_go_live_at_once_and_withdrawing_clears_it(
     assert run_scheduler() == "" and go_lives(story) == []
 
 
+def test_withdrawing_a_story_no_scheduler_run_saw_go_live_still_records_it(
+    time_machine, django_capture_on_commit_callbacks, mailoutbox, reporter, moderator
+):
+    time_machine.move_to(NOON, tick=False)
+    story = approved_story(reporter, moderator, publish_at=NOON + timedelta(hours=1))
+    time_machine.move_to(NOON + timedelta(hours=2), tick=False)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(article=story, user=moderator, reason="Legal review.")
+
+    [event] = go_lives(story)
+    assert event.publish_at == NOON + timedelta(hours=1) and event.actor is None
+    actions = list(story.events.order_by("pk").values_list("action", flat=True))
+    assert actions[-2:] == ["went_live", "withdrawn"]
+    assert [mail.subject.split(":")[0] for mail in mailoutbox] == ["Withdrawn"]
+    assert run_scheduler() == "" and len(go_lives(story)) == 1
+
+
+def test_withdrawing_a_story_before_its_time_records_no_go_live(
+    time_machine, reporter, moderator
+):
+    time_machine.move_to(NOON, tick=False)
+    story = approved_story(reporter, moderator, publish_at=NOON + timedelta(hours=1))
+
+    workflow.withdraw(article=story, user=moderator, reason="Plans changed.")
+
+    assert go_lives(story) == []
+
+
 def test_each_scheduler_run_saves_the_clock_for_restarted_workers(time_machine):
     time_machine.move_to(NOON - timedelta(seconds=30), tick=False)
     clock.now()  # a reader's request shares the clock; the next share is due later
@@ -400,6 +430,23 @@ def test_a_time_the_clocks_skip_is_refused_naming_the_nearest_valid_times(
     assert "the clocks go forward from 02:00 to 03:00" in page
     assert "01:59 CET (00:59 UTC) and 03:00 CEST (01:00 UTC)" in page
     assert Article.objects.get(pk=story.pk).live_revision is None
+
+
+def test_a_skipped_time_just_after_midnight_names_the_day_before(
+    client, settings, time_machine, moderator
+):
+    """Santiago's clocks skip from midnight to one: the nearest earlier valid
+    time is on the previous day, and the message says so."""
+    settings.TIME_ZONE = "America/Santiago"
+    time_machine.move_to(datetime(2026, 8, 1, 12, 0, tzinfo=UTC), tick=False)
+    story = in_review()
+
+    response = schedule_from_the_admin(client, moderator, story, "2026-09-06", "00:30")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "the clocks go forward from 00:00 to 01:00" in page
+    assert "5 Sep, 23:59 -04 (03:59 UTC) and 01:00 -03 (04:00 UTC)" in page
 
 
 def test_a_time_the_clocks_repeat_is_refused_until_the_moderator_picks_one(
