@@ -335,7 +335,7 @@ class PostgresBackend:
     read for common words.
     """
 
-    candidate_limit = 300
+    candidate_limit = 200
     recent_days = 30
 
     def match(self, stories: QuerySet, query: SearchQuery) -> tuple[QuerySet, int]:
