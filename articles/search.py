@@ -320,7 +320,7 @@ class PostgresBackend:
     """A weighted ``tsvector`` column on the story row, with a GIN index.
 
     Weights: A headline; B standfirst and tags; C body, authors, section,
-    lead-image caption and credit. Stories that are not approved hold NULL.
+    and the captions and credits of the lead, gallery and body photos. Stories that are not approved hold NULL.
 
     Ranking reads each candidate's whole document, so for words found in
     thousands of stories only the newest ``candidate_limit`` matches are
@@ -408,6 +408,18 @@ class PostgresBackend:
         """Nothing to do: the document is deleted with its row."""
 
 
+# The captions and credits of a story's gallery and body photos (the story's
+# own, or else the library's), as one text per story.
+_PHOTO_CAPTIONS_SQL = """
+SELECT {aggregate}(trim(
+           coalesce(nullif(placement.caption, ''), photo.caption, '') || ' '
+           || coalesce(nullif(placement.credit, ''), photo.credit, '')), ' ')
+       AS captions
+FROM articles_storyimage AS placement
+JOIN articles_image AS photo ON photo.id = placement.image_id
+WHERE placement.article_id = article.id
+"""
+
 # Fragments of the body come out of ts_headline without their tags (its
 # parser knows HTML) but with entities, which _html_fragment_text decodes.
 _POSTGRES_HIGHLIGHT_SQL = """
@@ -417,13 +429,15 @@ SELECT article.id,
        ts_headline('english', article.body, q, %s),
        ts_headline('english', concat_ws(' ',
                    coalesce(nullif(article.lead_image_caption, ''), image.caption),
-                   coalesce(nullif(article.lead_image_credit, ''), image.credit)),
+                   coalesce(nullif(article.lead_image_credit, ''), image.credit),
+                   photos.captions),
                    q, %s)
 FROM articles_article AS article
-LEFT JOIN articles_image AS image ON image.id = article.lead_image_id,
+LEFT JOIN articles_image AS image ON image.id = article.lead_image_id
+LEFT JOIN LATERAL ({photo_captions}) AS photos ON true,
      websearch_to_tsquery('english', %s) AS q
 WHERE article.id = ANY(%s)
-"""
+""".format(photo_captions=_PHOTO_CAPTIONS_SQL.format(aggregate="string_agg"))  # noqa: S608 (constant SQL)
 
 _POSTGRES_INDEX_SQL = """
 UPDATE articles_article AS story
@@ -437,7 +451,8 @@ FROM (
                || setweight(to_tsvector('english', concat_ws(' ',
                       article.body, authors.names, section.name,
                       coalesce(nullif(article.lead_image_caption, ''), image.caption),
-                      coalesce(nullif(article.lead_image_credit, ''), image.credit)
+                      coalesce(nullif(article.lead_image_credit, ''), image.credit),
+                      photos.captions
                   )), 'C')
            END AS vector
     FROM articles_article AS article
@@ -455,11 +470,12 @@ FROM (
         JOIN articles_author AS author ON author.id = byline.author_id
         WHERE byline.article_id = article.id
     ) AS authors ON true
+    LEFT JOIN LATERAL ({photo_captions}) AS photos ON true
     WHERE article.id = ANY(%s)
 ) AS document
 WHERE story.id = document.id
   AND story.search_vector IS DISTINCT FROM document.vector
-"""
+""".format(photo_captions=_PHOTO_CAPTIONS_SQL.format(aggregate="string_agg"))  # noqa: S608 (constant SQL)
 
 
 class SqliteBackend:
@@ -548,12 +564,17 @@ SELECT article.id, article.headline, article.standfirst,
        section.name,
        trim(coalesce(nullif(article.lead_image_caption, ''), image.caption, '')
             || ' '
-            || coalesce(nullif(article.lead_image_credit, ''), image.credit, ''))
+            || coalesce(nullif(article.lead_image_credit, ''), image.credit, '')
+            || ' '
+            || coalesce(({photo_captions}), ''))
 FROM articles_article AS article
 JOIN articles_section AS section ON section.id = article.section_id
 LEFT JOIN articles_image AS image ON image.id = article.lead_image_id
 WHERE article.live_revision_id IS NOT NULL AND article.id IN ({placeholders})
-"""
+""".format(  # noqa: S608 (constant SQL; ids are parameters)
+    placeholders="{placeholders}",
+    photo_captions=_PHOTO_CAPTIONS_SQL.format(aggregate="group_concat"),
+)
 
 
 def _score_by_id(model, ranked: list[tuple[int, float]]) -> RawSQL:
@@ -700,10 +721,10 @@ _INDEXED_RELATED_FIELDS = {
     Image: ("caption", "credit"),
 }
 _STORIES_USING = {
-    Section: "section",
-    Author: "bylines__author",
-    Tag: "tagged_items__tag",
-    Image: "lead_image",
+    Section: ("section",),
+    Author: ("bylines__author",),
+    Tag: ("tagged_items__tag",),
+    Image: ("lead_image", "story_images__image"),
 }
 
 
@@ -723,6 +744,12 @@ def index_byline_story(sender, instance, **kwargs) -> None:
 
 def index_tagged_story(sender, instance, **kwargs) -> None:
     index_after_commit([instance.content_object_id])
+
+
+def index_photo_story(sender, instance, **kwargs) -> None:
+    """A gallery or body photo placed, moved or removed (approval replaces
+    them in bulk and re-indexes the story itself)."""
+    index_after_commit([instance.article_id])
 
 
 def index_retagged_stories(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -754,7 +781,8 @@ def index_stories_using(sender, instance, created=False, raw=False, **kwargs) ->
         getattr(instance, name) for name in fields
     ):
         return
-    stories = Article.objects.filter(
-        live_revision__isnull=False, **{_STORIES_USING[sender]: instance}
-    )
+    using = Q()
+    for lookup in _STORIES_USING[sender]:
+        using |= Q(**{lookup: instance})
+    stories = Article.objects.filter(using, live_revision__isnull=False)
     index_after_commit(stories.order_by("pk").values_list("pk", flat=True).distinct())

@@ -60,6 +60,8 @@ def connect() -> None:
                        dispatch_uid=f"newsroom-search-byline-{signal}")  # fmt: skip
         signal.connect(search.index_tagged_story, sender=TaggedArticle,
                        dispatch_uid=f"newsroom-search-tagged-{signal}")  # fmt: skip
+        signal.connect(search.index_photo_story, sender=StoryImage,
+                       dispatch_uid=f"newsroom-search-photo-{signal}")  # fmt: skip
     m2m_changed.connect(search.index_retagged_stories, sender=Article.tags.through,
                         dispatch_uid="newsroom-search-tags")  # fmt: skip
     for model in (Section, Author, Tag, Image):

@@ -15,9 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import revisions, search, workflow
-from articles.models import Article, Author
+from articles.models import Article, Author, StoryImage
 from tests.conftest import require_service
-from tests.factories import make_article, make_author, make_image, make_section
+from tests.factories import (
+    make_article,
+    make_author,
+    make_image,
+    make_section,
+    place_photo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -364,6 +370,37 @@ def test_renamed_section_author_and_tag_and_new_credit_are_found(client, publish
     for query in ("maritime", "okonkwo", "harbour authority", "ports"):
         assert found(client, query) == ["Dock opens"], query
     assert found(client, "naval") == []
+
+
+def test_gallery_and_body_photo_captions_and_credits_are_searched(
+    client, publish, committed
+):
+    story = publish(headline="Exercise in the fjords")
+    with committed():
+        place_photo(story, make_image(caption="Landing craft near Narvik."))
+        place_photo(story, make_image(), kind=StoryImage.Kind.BODY,
+                    credit="Photo by Ingrid Solberg")  # fmt: skip
+    for query in ("narvik", "solberg"):
+        assert found(client, query) == ["Exercise in the fjords"], query
+    response = client.get(URL, {"q": "narvik"})
+    assert "<mark>Narvik</mark>" in str(response.context["hits"][0].excerpt)
+
+
+def test_photo_changes_reach_the_stories_showing_it_in_their_gallery(
+    client, publish, committed
+):
+    story = publish(headline="Coastal patrol")
+    photo = make_image(caption="Patrol boat off Harstad.")
+    with committed():
+        placement = place_photo(story, photo)
+    with committed():
+        photo.caption = "Patrol boat off Hammerfest."
+        photo.save()
+    assert found(client, "hammerfest") == ["Coastal patrol"]
+    assert found(client, "harstad") == []
+    with committed():
+        placement.delete()
+    assert found(client, "hammerfest") == []
 
 
 # --- Filters and pages ----------------------------------------------------------------
