@@ -320,7 +320,8 @@ class PostgresBackend:
     """A weighted ``tsvector`` column on the story row, with a GIN index.
 
     Weights: A headline; B standfirst and tags; C body, authors, section,
-    and the captions and credits of the lead, gallery and body photos. Stories that are not approved hold NULL.
+    and the captions and credits of the lead, gallery and body photos.
+    Stories that are not approved hold NULL.
 
     Ranking reads each candidate's whole document, so for words found in
     thousands of stories only the newest ``candidate_limit`` matches are
