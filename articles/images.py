@@ -17,6 +17,7 @@ storage works unchanged.
 import hashlib
 import io
 import logging
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -376,6 +377,28 @@ def orphaned_files(*, older_than: timedelta) -> list[str]:
     ]
     referenced = referenced_names()
     return sorted(name for name in candidates if name not in referenced)
+
+
+def remove_rendition_folders(removed: list[str]) -> None:
+    """On a local disk, the rendition folders of originals just removed.
+
+    Each original has a folder of its own (named after its random stem), so
+    nothing else can be writing into it; the month folders of originals are
+    shared with uploads in flight and stay. Object stores have no folders.
+    """
+    storage = library_storage()
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return
+    for name in removed:
+        path = PurePosixPath(name)
+        if path.parts[0] != "images":
+            continue
+        try:
+            os.rmdir(storage.path(f"renditions/{path.stem}"))
+        except OSError:  # still holds files (or never had any)
+            continue
 
 
 # --- Services ----------------------------------------------------------------------

@@ -899,6 +899,26 @@ def test_the_sweeper_removes_the_files_of_an_upload_that_rolled_back(
     ]
 
 
+def test_the_sweeper_removes_the_rendition_folder_but_not_the_month_folder(
+    settings, time_machine
+):
+    """A removed original's own rendition folder goes; the month folder of
+    originals stays, since uploads in flight write into it."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"}}  # fmt: skip
+    orphans = upload_rolled_back()
+    [original] = [name for name in orphans if name.startswith("images/")]
+    renditions = Path(default_storage.path(f"renditions/{Path(original).stem}"))
+    assert any(renditions.iterdir())
+    time_machine.move_to(timezone.now() + timedelta(hours=2))
+
+    sweep()
+
+    assert not renditions.exists()
+    month = Path(default_storage.path(original)).parent
+    assert month.is_dir() and not any(month.iterdir())
+
+
 def test_a_fresh_orphan_stays_during_the_grace_period(time_machine):
     orphans = upload_rolled_back()
     start = timezone.now()

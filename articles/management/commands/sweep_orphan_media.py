@@ -33,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, older_than, dry_run, **options):
         orphans = images.orphaned_files(older_than=timedelta(minutes=older_than))
         storage = images.library_storage()
-        removed = failed = 0
+        removed, failed = [], 0
         for name in orphans:
             if dry_run:
                 self.stdout.write(f"would remove {name}")
@@ -44,11 +44,12 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"could not remove {name}: {error}")
                 continue
-            removed += 1
+            removed.append(name)
             self.stdout.write(f"removed {name}")
         if dry_run:
             self.stdout.write(f"{len(orphans)} orphaned file(s) would be removed.")
             return
-        self.stdout.write(f"{removed} orphaned file(s) removed.")
+        images.remove_rendition_folders(removed)
+        self.stdout.write(f"{len(removed)} orphaned file(s) removed.")
         if failed:
             raise CommandError(f"{failed} file(s) could not be removed.")
