@@ -417,15 +417,19 @@ def in_review() -> Article:
     )
 
 
+def refused_schedule(client, moderator, day, time) -> tuple[Article, str]:
+    """A story in review, and the approve page refusing ``day`` ``time``."""
+    story = in_review()
+    response = schedule_from_the_admin(client, moderator, story, day, time)
+    assert response.status_code == 400
+    return story, response.content.decode()
+
+
 def test_a_time_the_clocks_skip_is_refused_naming_the_nearest_valid_times(
     client, in_berlin, moderator
 ):
-    story = in_review()
+    story, page = refused_schedule(client, moderator, "2026-03-29", "02:30")
 
-    response = schedule_from_the_admin(client, moderator, story, "2026-03-29", "02:30")
-
-    assert response.status_code == 400
-    page = response.content.decode()
     assert "29 Mar 2026, 02:30 does not exist in Europe/Berlin" in page
     assert "the clocks go forward from 02:00 to 03:00" in page
     assert "01:59 CET (00:59 UTC) and 03:00 CEST (01:00 UTC)" in page
@@ -439,12 +443,8 @@ def test_a_skipped_time_just_after_midnight_names_the_day_before(
     time is on the previous day, and the message says so."""
     settings.TIME_ZONE = "America/Santiago"
     time_machine.move_to(datetime(2026, 8, 1, 12, 0, tzinfo=UTC), tick=False)
-    story = in_review()
+    _story, page = refused_schedule(client, moderator, "2026-09-06", "00:30")
 
-    response = schedule_from_the_admin(client, moderator, story, "2026-09-06", "00:30")
-
-    assert response.status_code == 400
-    page = response.content.decode()
     assert "the clocks go forward from 00:00 to 01:00" in page
     assert "5 Sep, 23:59 -04 (03:59 UTC) and 01:00 -03 (04:00 UTC)" in page
 
@@ -452,12 +452,8 @@ def test_a_skipped_time_just_after_midnight_names_the_day_before(
 def test_a_time_the_clocks_repeat_is_refused_until_the_moderator_picks_one(
     client, in_berlin, moderator
 ):
-    story = in_review()
+    story, page = refused_schedule(client, moderator, "2026-10-25", "02:30")
 
-    response = schedule_from_the_admin(client, moderator, story, "2026-10-25", "02:30")
-
-    assert response.status_code == 400
-    page = response.content.decode()
     assert "25 Oct 2026, 02:30 happens twice in Europe/Berlin" in page
     assert 'type="radio" name="occurrence" value="earlier"' in page
     assert "earlier (CEST, UTC+2): 00:30 UTC" in page
