@@ -196,9 +196,7 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self, obj):
-        stories = list(
-            self.stories(obj).for_listing().with_tags().newest_first()[:FEED_LENGTH]
-        )
+        stories = list(self.stories(obj).for_feed().newest_first()[:FEED_LENGTH])
         for story in stories:
             story.feed_image = feed_image(story)
         return stories

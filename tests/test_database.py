@@ -5,7 +5,9 @@ import os
 import pytest
 from django.db import connection
 
+from articles.models import Article
 from tests.conftest import require_service
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +20,32 @@ def test_suite_runs_on_the_configured_database():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         assert int(cursor.fetchone()[0].split(".")[0]) >= 13
+
+
+def postgres_plan(queryset_sql: str, params) -> str:
+    """PostgreSQL's plan, as if the table were large: sequential scans off."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {queryset_sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_counting_live_stories_reads_the_listing_indexes_alone():
+    """The page counts of listings, the API and the sitemaps never read the
+    story table: the live-listing indexes carry every column the count needs."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "index-only scans are PostgreSQL's")
+    story = make_article()
+    live = Article.objects.published()
+    for queryset, index in [
+        (live, "article_live_publish_idx"),
+        (live.filter(section=story.section), "article_live_section_idx"),
+    ]:
+        count = queryset.values("pk").order_by()
+        sql, params = count.query.sql_with_params()
+        plan = postgres_plan(
+            f"SELECT COUNT(*) FROM ({sql}) AS live",  # noqa: S608 (compiled by Django)
+            params,
+        )
+        assert f"Index Only Scan using {index}" in plan, plan

@@ -8,13 +8,13 @@ whoever renders them (the JSON itself is HTML-inert, see ``rendering``).
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.files.storage import default_storage
-from django.urls import reverse
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.models import Tag
 
+from ..links import media_url, reader_url
 from ..models import Article, Author, Correction, Section
 
 
@@ -42,7 +42,7 @@ class MediaURLField(SiteURLField):
     """The absolute public URL of a file in storage, from its storage name."""
 
     def to_representation(self, value):
-        return absolute_url(default_storage.url(value))
+        return absolute_url(media_url(value))
 
 
 class SectionLinkSerializer(serializers.ModelSerializer):
@@ -85,7 +85,7 @@ class TagSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, tag):
-        return absolute_url(reverse("articles:tag", args=[tag.slug]))
+        return absolute_url(reader_url("articles:tag", slug=tag.slug))
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -153,10 +153,21 @@ class StorySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    # One serializer for every story's tags and photo: a serializer works out
+    # its fields when first used, which cost more than serialising a page of
+    # stories when a new one was made for each story.
+    @cached_property
+    def tag_serializer(self):
+        return TagSerializer(context=self.context)
+
+    @cached_property
+    def lead_image_serializer(self):
+        return LeadImageSerializer(context=self.context)
+
     @extend_schema_field(TagSerializer(many=True))
     def get_tags(self, story):
         tags = sorted(story.tag_list, key=lambda tag: (tag.name.casefold(), tag.pk))
-        return TagSerializer(tags, many=True, context=self.context).data
+        return [self.tag_serializer.to_representation(tag) for tag in tags]
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_updated_at(self, story):
@@ -170,7 +181,7 @@ class StorySerializer(serializers.ModelSerializer):
     def get_lead_image(self, story):
         if story.lead_image is None:
             return None
-        return LeadImageSerializer(story, context=self.context).data
+        return self.lead_image_serializer.to_representation(story)
 
 
 class StoryDetailSerializer(StorySerializer):

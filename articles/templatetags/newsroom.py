@@ -1,11 +1,12 @@
+import html
 import re
 from html.parser import HTMLParser
 
 from django import template
 from django.template.defaultfilters import date as format_date
 from django.template.defaultfilters import truncatewords
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,22 @@ PICTURE_KINDS = {
     "lead": ["lead-640", "lead-1024", "lead-1600", "lead-2048"],
 }
 BODY_FIGURE_SIZES = "(min-width: 48em) 40rem, 100vw"
+
+
+def _escaped(value) -> str:
+    """``value`` as ``format_html`` escapes an argument: markup already marked
+    safe passes through, anything else is HTML-escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def fast_format_html(format_string: str, *args) -> SafeString:
+    """``format_html`` with the same escaping, for the builders of cards and
+    pictures: Django's version checks every argument for lazy translations,
+    which on a page of cards cost more than the escaping itself."""
+    escaped = [_escaped(arg) for arg in args]
+    return mark_safe(format_string.format(*escaped))  # noqa: S308 (arguments escaped)
 
 
 def _srcset(entries, extension):
@@ -50,7 +67,7 @@ def picture(image, kind, sizes="100vw", eager=False, alt=None):
     if not entries:
         if not image.file:
             return ""
-        return format_html(
+        return fast_format_html(
             '<img src="{}" width="{}" height="{}" alt="{}" decoding="async" {}>',
             image.file.url,
             image.width,
@@ -59,7 +76,7 @@ def picture(image, kind, sizes="100vw", eager=False, alt=None):
             _loading(eager),
         )
     fallback = entries[-1] if kind == "thumb" else entries[0]
-    return format_html(
+    return fast_format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
         'decoding="async" {}></picture>',
@@ -81,11 +98,11 @@ def figure_caption(caption, credit):
     if not caption and not credit:
         return ""
     credit_html = (
-        format_html(' <span class="credit">{} {}</span>', _("Photo:"), credit)
+        fast_format_html(' <span class="credit">{} {}</span>', _("Photo:"), credit)
         if credit
         else ""
     )
-    return format_html("<figcaption>{}{}</figcaption>", caption, credit_html)
+    return fast_format_html("<figcaption>{}{}</figcaption>", caption, credit_html)
 
 
 class _BlockEnds(HTMLParser):
@@ -162,18 +179,15 @@ def byline_list(story):
     """Authors linked to their pages: "A, B and C"."""
     authors = story.ordered_authors
     links = [
-        format_html(
+        fast_format_html(
             '<a href="{}" rel="author">{}</a>', author.get_absolute_url(), author.name
         )
         for author in authors
     ]
     if len(links) <= 1:
-        return format_html_join("", "{}", ((link,) for link in links))
-    return format_html(
-        "{} and {}",
-        format_html_join(", ", "{}", ((link,) for link in links[:-1])),
-        links[-1],
-    )
+        return mark_safe("".join(links))  # noqa: S308 (links built escaped)
+    others = mark_safe(", ".join(links[:-1]))  # noqa: S308 (links built escaped)
+    return fast_format_html("{} and {}", others, links[-1])
 
 
 CARD_IMAGE_SIZES = "(min-width: 48em) 320px, 100vw"
@@ -195,7 +209,8 @@ def story_card(story, level=3, compact=False, hide_section=False, hit=None):
     cards, and the include cost more than everything else on the page.
     """
     headline = hit.headline if hit else story.headline
-    return format_html(
+    published = template_localtime(story.publish_at)
+    return fast_format_html(
         '<article class="card{}{}"><div class="card__body">{}'
         '<h{} class="card__headline"><a href="{}">{}</a></h{}>{}'
         '<p class="meta">{}<time datetime="{}">{}</time></p></div>{}</article>',
@@ -208,14 +223,14 @@ def story_card(story, level=3, compact=False, hide_section=False, hit=None):
         level,
         _card_summary(story, compact, hit),
         _card_byline(story),
-        format_date(template_localtime(story.publish_at), "c"),
-        format_date(template_localtime(story.publish_at), "j M Y, H:i"),
+        published.isoformat(),  # the "c" format
+        format_date(published, "j M Y, H:i"),
         _card_media(story, compact),
     )
 
 
 def _card_kicker(section) -> str:
-    return format_html(
+    return fast_format_html(
         '<p class="kicker"><a href="{}">{}</a></p>',
         section.get_absolute_url(),
         section.name,
@@ -226,12 +241,12 @@ def _card_summary(story, compact, hit) -> str:
     if hit:
         if not hit.excerpt:
             return ""
-        return format_html(
+        return fast_format_html(
             '<p class="card__standfirst search-hit__excerpt">{}</p>', hit.excerpt
         )
     if compact or not story.standfirst:
         return ""
-    return format_html(
+    return fast_format_html(
         '<p class="card__standfirst">{}</p>', truncatewords(story.standfirst, 30)
     )
 
@@ -240,7 +255,7 @@ def _card_byline(story) -> str:
     byline = byline_list(story)
     if not byline:
         return ""
-    return format_html('<span class="meta__byline">{}</span> ', byline)
+    return fast_format_html('<span class="meta__byline">{}</span> ', byline)
 
 
 def _card_media(story, compact) -> str:
@@ -250,4 +265,4 @@ def _card_media(story, compact) -> str:
     thumbnail = picture(story.lead_image, "card", sizes=sizes)
     if not thumbnail:
         return ""
-    return format_html('<div class="card__media">{}</div>', thumbnail)
+    return fast_format_html('<div class="card__media">{}</div>', thumbnail)
