@@ -85,7 +85,9 @@ def instructions(env: dict, path: str) -> int:
         sys.exit(f"counting {path} failed:\n{result.stderr[-2000:]}")
     collected = int(re.search(r"Collected : (\d+)", result.stderr).group(1))
     if not collected:
-        sys.exit(f"callgrind never entered {COUNTED_FUNCTION}: this Python has no symbols")
+        sys.exit(
+            f"callgrind never entered {COUNTED_FUNCTION}: this Python has no symbols"
+        )
     return collected // REQUESTS
 
 
@@ -97,8 +99,16 @@ def main(pages: list[str]) -> None:
     urls = run.probe(env)["urls"]
     pages = pages or list(urls)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        counts = dict(zip(pages, pool.map(lambda page: instructions(env, urls[page]), pages)))
-    print(f"Instructions per uncached request ({REQUESTS} counted after {WARM_UP_REQUESTS}):")
+        counts = dict(
+            zip(
+                pages,
+                pool.map(lambda page: instructions(env, urls[page]), pages),
+                strict=True,
+            )
+        )
+    print(
+        f"Instructions per uncached request ({REQUESTS} counted after {WARM_UP_REQUESTS}):"
+    )
     for page, count in counts.items():
         print(f"  {page:9} {count / 1e6:7.1f} M")
     print("JSON " + json.dumps(counts))
