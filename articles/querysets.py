@@ -80,7 +80,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_feed(self):
         """A listing with what feed entries add: tags, times and photo captions."""
-        return self.for_listing().defer(None).defer("body").with_tags()
+        return self.for_story_page().defer("body")
 
     def with_tags(self):
         """Each story's tags, for ``Article.tag_list``, in one query."""
@@ -158,6 +158,7 @@ class SharedTagCount(models.Expression):
     def as_sql(self, compiler, connection):
         quote = connection.ops.quote_name
         story = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        story_id = compiler.query.model._meta.pk.column
         story_column = self.through._meta.get_field("content_object").column
         tag_column = self.through._meta.get_field("tag").column
         placeholders = ", ".join(["%s"] * len(self.tag_ids))
@@ -165,7 +166,7 @@ class SharedTagCount(models.Expression):
         # as parameters.
         sql = (
             f"(SELECT COUNT(*) FROM {quote(self.through._meta.db_table)} AS link"  # noqa: S608
-            f" WHERE link.{quote(story_column)} = {story}.{quote('id')}"
+            f" WHERE link.{quote(story_column)} = {story}.{quote(story_id)}"
             f" AND link.{quote(tag_column)} IN ({placeholders}))"
         )
         return sql, self.tag_ids
