@@ -6,26 +6,19 @@ from django.db.models import Q
 from . import clock
 
 
-def live_condition(*, at=None, prefix: str = "") -> Q:
+def live_condition(*, at=None) -> Q:
     """The condition for a story readers may see now (or at ``at``).
 
     Visibility is decided at read time from the publish, expiry and embargo
     times, so a scheduled story goes live on the minute without a cron job.
-    This is the only definition of "live": ``published()`` applies it, and
-    queries over related tables use it through ``prefix``.
+    This is the only definition of "live"; ``published()`` applies it.
     """
     now = at or clock.now()
     return (
-        Q(**{f"{prefix}live_revision__isnull": False})
-        & Q(**{f"{prefix}publish_at__lte": now})
-        & (
-            Q(**{f"{prefix}expire_at__isnull": True})
-            | Q(**{f"{prefix}expire_at__gt": now})
-        )
-        & (
-            Q(**{f"{prefix}embargo_until__isnull": True})
-            | Q(**{f"{prefix}embargo_until__lte": now})
-        )
+        Q(live_revision__isnull=False)
+        & Q(publish_at__lte=now)
+        & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        & (Q(embargo_until__isnull=True) | Q(embargo_until__lte=now))
     )
 
 
@@ -109,34 +102,26 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article, *, limit=4, candidates=RELATED_CANDIDATES):
         """Live stories sharing the most tags with ``article``, newest first on ties.
 
-        Ranking happens on the small tag-link table, over the ``candidates``
-        most recent links to the story's tags (a tag on thousands of stories
-        would otherwise make every story page rank them all); only the few
-        winners are then loaded, so the cost does not grow with the archive.
+        Only the stories behind the ``candidates`` most recent links to the
+        story's tags are ranked (a tag on thousands of stories would otherwise
+        make every story page rank them all), each by a count of its own tag
+        links, so the cost does not grow with the archive.
         """
         tag_ids = [tag.pk for tag in article.tag_list]
         if not tag_ids:
             return self.none()
         through = self.model.tags.through
-        recent_links = (
+        recent_stories = (
             through.objects.filter(tag_id__in=tag_ids)
             .exclude(content_object_id=article.pk)
             .order_by("-content_object_id")
-            .values("pk")[:candidates]
-        )
-        ranked = (
-            through.objects.filter(
-                live_condition(prefix="content_object__"), pk__in=recent_links
-            )
-            .values("content_object_id")
-            .annotate(shared=models.Count("id"))
-            .order_by("-shared", "-content_object__publish_at")
-            .values("content_object_id")[:limit]
+            .values("content_object_id")[:candidates]
         )
         return (
-            self.filter(pk__in=ranked)
+            self.published()
+            .filter(pk__in=recent_stories)
             .annotate(shared_tags=SharedTagCount(through, tag_ids))
-            .order_by("-shared_tags", "-publish_at")
+            .order_by("-shared_tags", "-publish_at")[:limit]
         )
 
 

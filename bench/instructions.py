@@ -11,7 +11,7 @@ counted.
     .venv/bin/python bench/instructions.py [page ...]
 
 Pages are those of ``make bench`` (home, story, section, tag, author, search,
-rss, sitemap, api); the default is all of them. Environment: BENCH_STORIES
+rss, sitemap, api, floor); the default is all of them. Environment: BENCH_STORIES
 and DATABASE_URL choose the database as for ``make bench``; BENCH_REQUESTS
 (default 5) is how many requests of each page are counted.
 """

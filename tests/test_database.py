@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 
 from articles.models import Article
 from tests.conftest import require_service
@@ -51,3 +52,20 @@ def test_counting_live_stories_reads_the_listing_indexes_alone():
             params,
         )
         assert f"Index Only Scan using {index}" in plan, plan
+
+
+def test_sqlite_database_files_are_read_through_a_memory_map(tmp_path):
+    """A SQLite deployment opens its file in WAL mode and reads it through a
+    memory map, not one system call per page."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite connection settings are SQLite's")
+    settings_dict = {**connection.settings_dict, "NAME": str(tmp_path / "site.db")}
+    wrapper = SQLiteDatabaseWrapper(settings_dict)
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA mmap_size")
+            assert cursor.fetchone()[0] == 256 * 1024 * 1024
+    finally:
+        wrapper.close()
