@@ -674,6 +674,12 @@ class TaggedArticle(TaggedItemBase):
                 fields=["content_object", "tag"], name="tagged_article_unique_tag"
             )
         ]
+        indexes = [
+            # A tag's newest stories, read from the index alone (related stories).
+            models.Index(
+                fields=["tag", "-content_object"], name="tagged_tag_newest_idx"
+            ),
+        ]
 
 
 class Revision(models.Model):

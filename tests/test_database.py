@@ -1,6 +1,7 @@
 """The suite runs against the database DATABASE_URL names, PostgreSQL included."""
 
 import os
+import re
 
 import pytest
 from django.db import connection
@@ -52,6 +53,23 @@ def test_counting_live_stories_reads_the_listing_indexes_alone():
             params,
         )
         assert f"Index Only Scan using {index}" in plan, plan
+
+
+def test_related_story_candidates_come_from_the_tag_index_alone():
+    """Each of a story's tags gives its newest stories by a backward scan of
+    the tag-and-story index, however many stories carry the tag."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "index-only scans are PostgreSQL's")
+    story = make_article(tags=["radar", "navy"])
+    make_article(tags=["radar"])
+    story = Article.objects.for_story_page().get(pk=story.pk)
+    sql, params = Article.objects.related_to(story).query.sql_with_params()
+    plan = index_only_plan(sql, params)
+    newest_of_one_tag = re.findall(
+        r"Index Only Scan using tagged_tag_newest_idx .*\n\s+Index Cond: \(tag_id = \d+\)",
+        plan,
+    )
+    assert len(newest_of_one_tag) == 2, plan
 
 
 def test_sqlite_database_files_are_read_through_a_memory_map(tmp_path):

@@ -124,25 +124,33 @@ def test_related_stories_share_tags(client):
     assert unrelated.headline not in page
 
 
-def test_related_stories_rank_by_shared_tags_among_the_newest_links():
-    """The most tags shared wins; only the newest links to the story's tags are
-    ranked, so a tag on thousands of stories does not slow every story page."""
+def test_related_stories_rank_by_shared_tags_among_each_tags_newest_stories():
+    """The most tags shared wins; only the newest stories carrying each of the
+    story's tags are ranked, so a tag on thousands of stories does not slow
+    every story page."""
     story = make_article(headline="Drone trials", tags=["drones", "trials"])
     old_close_match = make_article(
         headline="Old drone trials", tags=["drones", "trials"]
     )
-    newer = [make_article(headline=f"Drones {n}", tags=["drones"]) for n in range(3)]
+    newer_drones = [
+        make_article(headline=f"Drones {n}", tags=["drones"]) for n in range(3)
+    ]
+    newer_trials = [
+        make_article(headline=f"Trials {n}", tags=["trials"]) for n in range(3)
+    ]
     draft = make_article(headline="Draft drone trials", tags=["drones", "trials"],
                          status=Article.Status.DRAFT)  # fmt: skip
 
     def related(**bounds):
         story_page = Article.objects.for_story_page().get(pk=story.pk)
-        return list(Article.objects.related_to(story_page, **bounds))
+        return list(Article.objects.related_to(story_page, limit=10, **bounds))
 
     assert related()[0] == old_close_match
+    assert set(related()) == {old_close_match, *newer_drones, *newer_trials}
     assert draft not in related()
-    # The five newest links: the draft's two and one for each newer story.
-    assert set(related(candidates=5)) == set(newer)
+    # The four newest stories of each tag: the draft and the three newer ones;
+    # the old close match is beyond both windows.
+    assert set(related(candidates=4)) == {*newer_drones, *newer_trials}
 
 
 def test_section_tag_author_and_archive_pages_list_only_live_stories(client):
