@@ -1,11 +1,14 @@
 """The suite runs against the database DATABASE_URL names, PostgreSQL included."""
 
+import io
 import os
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from tests.conftest import require_service
@@ -87,3 +90,29 @@ def test_sqlite_database_files_are_read_through_a_memory_map(tmp_path):
             assert cursor.fetchone()[0] == 256 * 1024 * 1024
     finally:
         wrapper.close()
+
+
+def seed_bulk(stories: int) -> int:
+    """Seed ``stories`` bulk stories; the number of queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        call_command(
+            "seed_bulk", stories=stories, photos=1, tags=8, stdout=io.StringIO()
+        )
+    return len(queries)
+
+
+def test_bulk_seeding_builds_live_stories_in_queries_that_do_not_grow_per_story():
+    """The scale bench seeds 100 000 stories: each comes out live with its own
+    approved revision, bylines and tags, and a bigger batch costs no more
+    queries (no per-story lookups)."""
+    seed_bulk(2)  # the photo pool, sections, authors and tags
+    few = seed_bulk(5)
+    many = seed_bulk(40)
+    # SQLite splits a bulk insert of 40 stories into two statements.
+    assert many - few <= 3, (few, many)
+    stories = Article.objects.published()
+    assert stories.count() == 47
+    for story in stories.for_story_page():
+        assert story.live_revision.article_id == story.pk
+        assert story.latest_revision_id == story.live_revision_id
+        assert story.ordered_authors and len(story.tag_list) == 4

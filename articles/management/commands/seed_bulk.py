@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -188,14 +189,25 @@ class Command(BaseCommand):
             ]
             chosen = rng.sample(tag_rows, 4)
             tagged += [TaggedArticle(content_object=article, tag=tag) for tag in chosen]
+            # A bulk story has no gallery or body photos: saying so spares
+            # take_snapshot a query per story to find them.
             snapshot = take_snapshot(
-                article, authors=writers, tags=[t.name for t in chosen]
+                article,
+                authors=writers,
+                tags=[t.name for t in chosen],
+                gallery=[],
+                body_images=[],
             )
             revisions.append(Revision(article=article, number=1, snapshot=snapshot))
         Byline.objects.bulk_create(bylines)
         TaggedArticle.objects.bulk_create(tagged)
         Revision.objects.bulk_create(revisions)
-        for article, revision in zip(articles, revisions, strict=True):
-            article.live_revision = revision
-            article.latest_revision = revision
-        Article.objects.bulk_update(articles, ["live_revision", "latest_revision"])
+        # One set-based UPDATE: bulk_update's CASE of 2 000 branches per column
+        # took about 2 s a batch on PostgreSQL.
+        first_revision = Revision.objects.filter(article=OuterRef("pk")).values("pk")[
+            :1
+        ]
+        Article.objects.filter(pk__in=[article.pk for article in articles]).update(
+            live_revision=Subquery(first_revision),
+            latest_revision=Subquery(first_revision),
+        )
