@@ -113,16 +113,39 @@ class ArticleQuerySet(models.QuerySet):
         if not tag_ids:
             return self.none()
         through = self.model.tags.through
-        candidates = NewestTaggedStories(through, tag_ids, article.pk, candidates)
+        newest = NewestTaggedStories(through, tag_ids, article.pk, candidates)
         return (
             self.published()
-            .filter(pk__in=candidates)
+            .filter(pk__in=newest)
             .annotate(shared_tags=SharedTagCount(through, tag_ids))
             .order_by("-shared_tags", "-publish_at")[:limit]
         )
 
 
-class SharedTagCount(models.Expression):
+class TagLinkExpression(models.Expression):
+    """SQL written out over the story-tag link table for ``tag_ids``.
+
+    Only quoted names and placeholders are formatted into the SQL; ids and
+    limits travel as parameters.
+    """
+
+    def __init__(self, through, tag_ids: list[int]):
+        super().__init__()
+        self.through = through
+        self.tag_ids = list(tag_ids)
+
+    def link_names(self, connection) -> tuple[str, str, str]:
+        """The quoted link table and its story and tag columns."""
+        quote = connection.ops.quote_name
+        meta = self.through._meta
+        return (
+            quote(meta.db_table),
+            quote(meta.get_field("content_object").column),
+            quote(meta.get_field("tag").column),
+        )
+
+
+class SharedTagCount(TagLinkExpression):
     """How many of ``tag_ids`` each story carries, counted beside its row.
 
     The same count as grouping the card's row by story over a join with its
@@ -132,29 +155,20 @@ class SharedTagCount(models.Expression):
 
     output_field = models.IntegerField()
 
-    def __init__(self, through, tag_ids: list[int]):
-        super().__init__()
-        self.through = through
-        self.tag_ids = list(tag_ids)
-
     def as_sql(self, compiler, connection):
-        quote = connection.ops.quote_name
+        table, story_column, tag_column = self.link_names(connection)
         story = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        story_id = compiler.query.model._meta.pk.column
-        story_column = self.through._meta.get_field("content_object").column
-        tag_column = self.through._meta.get_field("tag").column
+        story_id = connection.ops.quote_name(compiler.query.model._meta.pk.column)
         placeholders = ", ".join(["%s"] * len(self.tag_ids))
-        # Only quoted names and placeholders are formatted in; the ids travel
-        # as parameters.
         sql = (
-            f"(SELECT COUNT(*) FROM {quote(self.through._meta.db_table)} AS link"  # noqa: S608
-            f" WHERE link.{quote(story_column)} = {story}.{quote(story_id)}"
-            f" AND link.{quote(tag_column)} IN ({placeholders}))"
+            f"(SELECT COUNT(*) FROM {table} AS link"  # noqa: S608
+            f" WHERE link.{story_column} = {story}.{story_id}"
+            f" AND link.{tag_column} IN ({placeholders}))"
         )
         return sql, self.tag_ids
 
 
-class NewestTaggedStories(models.Expression):
+class NewestTaggedStories(TagLinkExpression):
     """The ``per_tag`` newest stories carrying each of ``tag_ids`` (but not
     story ``exclude``), as a subquery for ``pk__in``.
 
@@ -166,22 +180,16 @@ class NewestTaggedStories(models.Expression):
     output_field = models.BigIntegerField()
 
     def __init__(self, through, tag_ids: list[int], exclude: int, per_tag: int):
-        super().__init__()
-        self.through = through
-        self.tag_ids = list(tag_ids)
+        super().__init__(through, tag_ids)
         self.exclude = exclude
         self.per_tag = per_tag
 
     def as_sql(self, compiler, connection):
-        quote = connection.ops.quote_name
-        story_column = quote(self.through._meta.get_field("content_object").column)
-        tag_column = quote(self.through._meta.get_field("tag").column)
-        # Only quoted names are formatted in; ids and limits travel as
-        # parameters. SQLite allows ORDER BY and LIMIT in a UNION's parts only
-        # inside a subquery, hence the wrapping.
+        table, story_column, tag_column = self.link_names(connection)
+        # SQLite allows ORDER BY and LIMIT in a UNION's parts only inside a
+        # subquery, hence the wrapping.
         part = (
-            f"SELECT * FROM (SELECT {story_column} FROM"  # noqa: S608
-            f" {quote(self.through._meta.db_table)}"
+            f"SELECT * FROM (SELECT {story_column} FROM {table}"  # noqa: S608
             f" WHERE {tag_column} = %s AND {story_column} <> %s"
             f" ORDER BY {story_column} DESC LIMIT %s) AS newest_{{}}"
         )

@@ -9,8 +9,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
-from articles import images, links
-from articles.links import media_url
+from articles import images
+from articles.links import media_url, reader_url
 
 register = template.Library()
 
@@ -95,7 +95,7 @@ def picture(image, kind, sizes="100vw", eager=False, alt=None):
 def reader_url_tag(viewname, **kwargs):
     """``{% url %}`` for reader pages, remembered: the header, footer and tag
     lists repeat the same few addresses on every page."""
-    return links.reader_url(viewname, **kwargs)
+    return reader_url(viewname, **kwargs)
 
 
 @register.simple_tag

@@ -204,10 +204,9 @@ class Command(BaseCommand):
         Revision.objects.bulk_create(revisions)
         # One set-based UPDATE: bulk_update's CASE of 2 000 branches per column
         # took about 2 s a batch on PostgreSQL.
-        first_revision = Revision.objects.filter(article=OuterRef("pk")).values("pk")[
-            :1
-        ]
+        own_revision = Subquery(
+            Revision.objects.filter(article=OuterRef("pk")).values("pk")[:1]
+        )
         Article.objects.filter(pk__in=[article.pk for article in articles]).update(
-            live_revision=Subquery(first_revision),
-            latest_revision=Subquery(first_revision),
+            live_revision=own_revision, latest_revision=own_revision
         )
