@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from . import clock
 from .fields import PlainTextAreaField, PlainTextField, SanitizedHTMLField
@@ -639,8 +639,11 @@ class Article(models.Model):
 class Byline(models.Model):
     """An author's place in a story's byline."""
 
+    # Links to a story are indexed as the first column of a unique constraint
+    # (here ``byline_unique_author_per_story``): an index of their own would
+    # answer no other query and only slow down every save.
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="bylines"
+        Article, on_delete=models.CASCADE, related_name="bylines", db_index=False
     )
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -662,8 +665,15 @@ class Byline(models.Model):
 class TaggedArticle(TaggedItemBase):
     """A direct foreign key (rather than taggit's generic one) keeps tag pages indexed."""
 
+    # Indexed first in ``tagged_article_unique_tag`` and ``tagged_tag_newest_idx``.
     content_object = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="tagged_items"
+        Article, on_delete=models.CASCADE, related_name="tagged_items", db_index=False
+    )
+    tag = models.ForeignKey(
+        Tag,
+        related_name="%(app_label)s_%(class)s_items",
+        on_delete=models.CASCADE,
+        db_index=False,
     )
 
     class Meta:
@@ -685,8 +695,9 @@ class TaggedArticle(TaggedItemBase):
 class Revision(models.Model):
     """A full snapshot of a story's content, stored on every save."""
 
+    # Indexed first in ``revision_unique_number_per_story``.
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="revisions"
+        Article, on_delete=models.CASCADE, related_name="revisions", db_index=False
     )
     number = models.PositiveIntegerField(_("number"))
     snapshot = models.JSONField(_("snapshot"))
@@ -817,7 +828,10 @@ class PreviewLink(models.Model):
 class EditPresence(models.Model):
     """Who has a story's edit form open: a soft lock that only informs, never blocks."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # Indexed first in ``edit_presence_unique``.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -904,8 +918,9 @@ class StoryImage(models.Model):
 class TaggedImage(TaggedItemBase):
     """Library tags, kept apart from story tags' through table."""
 
+    # Indexed first in ``tagged_image_unique_tag``.
     content_object = models.ForeignKey(
-        Image, on_delete=models.CASCADE, related_name="tagged_items"
+        Image, on_delete=models.CASCADE, related_name="tagged_items", db_index=False
     )
 
     class Meta:

@@ -5,6 +5,7 @@ import os
 import re
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
@@ -73,6 +74,65 @@ def test_related_story_candidates_come_from_the_tag_index_alone():
         plan,
     )
     assert len(newest_of_one_tag) == 2, plan
+
+
+# Indexes on the story tables that another index already starts with: the
+# same columns, operator classes, collations and orders, neither of them
+# partial nor on expressions, the shorter one not unique.
+REPEATED_INDEXES = """
+    SELECT shorter.indexrelid::regclass::text, longer.indexrelid::regclass::text
+    FROM pg_index AS shorter
+    JOIN pg_index AS longer
+      ON longer.indrelid = shorter.indrelid AND longer.indexrelid <> shorter.indexrelid
+    WHERE shorter.indrelid::regclass::text LIKE %s
+      AND NOT shorter.indisunique
+      AND shorter.indpred IS NULL AND longer.indpred IS NULL
+      AND shorter.indexprs IS NULL AND longer.indexprs IS NULL
+      AND shorter.indnatts <= longer.indnatts
+      AND (shorter.indkey::int2[])[0:shorter.indnatts - 1]
+          = (longer.indkey::int2[])[0:shorter.indnatts - 1]
+      AND (shorter.indclass::oid[])[0:shorter.indnatts - 1]
+          = (longer.indclass::oid[])[0:shorter.indnatts - 1]
+      AND (shorter.indcollation::oid[])[0:shorter.indnatts - 1]
+          = (longer.indcollation::oid[])[0:shorter.indnatts - 1]
+      AND (shorter.indoption::int2[])[0:shorter.indnatts - 1]
+          = (longer.indoption::int2[])[0:shorter.indnatts - 1]
+"""
+
+
+def test_no_index_on_the_story_tables_repeats_the_start_of_another():
+    """Every story save writes its revision, bylines and tags: an index that
+    another one already begins with answers no query the other cannot and
+    only makes those writes slower."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "the index catalogue read is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(REPEATED_INDEXES, [r"articles\_%"])
+        assert cursor.fetchall() == []
+
+
+@pytest.mark.parametrize(
+    ("model_name", "lookup", "index"),
+    [
+        ("Byline", "article", "byline_unique_author_per_story"),
+        ("Revision", "article", "revision_unique_number_per_story"),
+        ("TaggedArticle", "content_object", "tagged_article_unique_tag"),
+        ("TaggedArticle", "tag", "tagged_tag_newest_idx"),
+    ],
+)
+def test_a_storys_links_are_found_by_the_indexes_that_begin_with_them(
+    model_name, lookup, index
+):
+    """Reading a story's bylines, revisions and tags (and a tag's stories)
+    uses the unique constraint or index whose first column is the link."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "the plans read are PostgreSQL's")
+    story = make_article(tags=["radar"])
+    model = apps.get_model("articles", model_name)
+    value = story.tags.get() if lookup == "tag" else story
+    sql, params = model.objects.filter(**{lookup: value}).query.sql_with_params()
+    plan = index_only_plan(sql, params)
+    assert f"using {index} on" in plan, plan
 
 
 def test_sqlite_database_files_are_read_through_a_memory_map(tmp_path):
