@@ -12,8 +12,11 @@ time, so it cannot outlive the moment the site should change.
 Each app server also keeps the pages it served most recently in memory
 (``LocalPages``): a hit on one of those asks the shared cache for the
 generation number alone, not for the page, so Redis sends a few bytes per
-request instead of the whole page. The generation is still read on every
-request, so invalidation stays instant on every server.
+request instead of the whole page. With Redis, not even that: each process
+subscribes to a channel on which every bump is announced (``GenerationWatch``)
+and reads the generation again only once a message has come; a bump returns
+only when Redis has written its message to every subscriber, so invalidation
+stays instant on every server.
 
 When the cache server is down the site serves uncached pages and logs one
 warning a minute, not one per request.
@@ -21,6 +24,7 @@ warning a minute, not one per request.
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -36,6 +40,7 @@ from . import clock
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "newsroom:generation"
+GENERATION_CHANNEL = "newsroom:generation-bumped"
 # The layout of a stored page is part of its key, so servers running a new
 # release never read a page stored in an older layout.
 PAGE_KEY = "newsroom:page:2:%s"
@@ -78,6 +83,8 @@ def bump_generation() -> None:
             cache.incr(GENERATION_KEY)
         except ValueError:
             cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+        if hasattr(cache, "announce"):
+            cache.announce(GENERATION_CHANNEL)
     except Exception as error:  # the cache server is down: nothing is served from it
         warn_cache_down(error)
 
@@ -179,18 +186,105 @@ class LocalPages:
 local_pages = LocalPages()
 
 
+class GenerationWatch:
+    """The content generation as this process last read it, trusted only while
+    a subscription to ``GENERATION_CHANNEL`` has brought no message since.
+
+    A bump increments the generation before it announces itself, and the
+    announcement returns only once Redis has written the message to every
+    subscriber's socket, so the message is readable here before any request
+    that follows the bump. A hit then costs a poll of that socket instead of
+    a round trip. Caches that cannot publish (the file and local-memory
+    caches of one machine) are read on every request, and so is Redis
+    whenever the subscription is missing or broken.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pubsub = None
+        self._owner = None
+        self._generation = None
+
+    def known(self, cache) -> int | None:
+        """The generation, if no bump has been announced since it was read."""
+        with self._lock:
+            if not self._owned_by(cache) or self._generation is None:
+                return None
+            try:
+                if self._pubsub.get_message(timeout=0.0) is None:
+                    return self._generation
+            except Exception:
+                self._close()
+            self._generation = None
+            return None
+
+    def listen(self, cache) -> None:
+        """Subscribe (or keep the subscription) and drop the messages already
+        come: called before reading the generation that ``remember`` keeps."""
+        if not hasattr(cache, "subscribe"):
+            return
+        with self._lock:
+            self._generation = None
+            try:
+                if not self._owned_by(cache):
+                    self._close()
+                    self._pubsub = cache.subscribe(GENERATION_CHANNEL)
+                    self._owner = (os.getpid(), id(cache))
+                while self._pubsub.get_message(timeout=0.0) is not None:
+                    pass
+            except Exception as error:
+                self._close()
+                warn_cache_down(error)
+
+    def remember(self, cache, generation: int | None) -> None:
+        with self._lock:
+            if self._owned_by(cache):
+                self._generation = generation
+
+    def forget(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _owned_by(self, cache) -> bool:
+        return self._pubsub is not None and self._owner == (os.getpid(), id(cache))
+
+    def _close(self) -> None:
+        """Drop the subscription; a forked worker leaves its parent's socket
+        alone rather than shut it down under the parent."""
+        pubsub, owner = self._pubsub, self._owner
+        self._pubsub = self._owner = self._generation = None
+        if pubsub is not None and owner[0] == os.getpid():
+            try:
+                pubsub.close()
+            except Exception:
+                logger.debug(
+                    "closing the generation subscription failed", exc_info=True
+                )
+
+
+generation_watch = GenerationWatch()
+
+
 def lookup_page(request) -> tuple[int, tuple | None]:
     """The current generation, and the page stored for ``request`` if it was
     rendered in that generation: one round trip to the cache, which carries
-    only the generation when this process holds the page itself."""
+    only the generation when this process holds the page itself, and none
+    when the generation watch knows no bump has happened since."""
     key = page_key(request)
+    cache = page_cache()
     if key in local_pages:
-        generation = page_cache().get(GENERATION_KEY)
+        generation = generation_watch.known(cache)
+        if generation is None:
+            generation_watch.listen(cache)
+            generation = cache.get(GENERATION_KEY)
+            generation_watch.remember(cache, generation)
         page = None if generation is None else local_pages.get(key, generation)
         if page is not None:
             return generation, page
-    found = page_cache().get_many([GENERATION_KEY, key])
+    generation_watch.listen(cache)
+    found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
+    generation_watch.remember(cache, generation)
     if generation is None:
         return current_generation(), None
     stored = found.get(key)

@@ -281,3 +281,57 @@ def test_redis_cache_calls_share_one_client_per_connection_pool(redis_page_cache
     redis_page_cache.set("shared-client", 1)
     assert redis_page_cache.get("shared-client") == 1
     assert redis_page_cache._cache.get_client() is client
+
+
+def test_a_watched_generation_is_trusted_until_a_bump_is_announced(redis_page_cache):
+    """Two app servers watch the generation; one bumps it. Each trusts the
+    generation it read (it does not even see a change made without an
+    announcement) until the bump, which both see at once, without waiting."""
+    from articles import cache
+
+    redis_page_cache.set(cache.GENERATION_KEY, 41, timeout=None)
+    servers = [cache.GenerationWatch(), cache.GenerationWatch()]
+    for watch in servers:
+        watch.listen(redis_page_cache)
+        watch.remember(redis_page_cache, redis_page_cache.get(cache.GENERATION_KEY))
+    redis_page_cache.set(cache.GENERATION_KEY, 99, timeout=None)
+    assert [watch.known(redis_page_cache) for watch in servers] == [41, 41]
+    cache.bump_generation()
+    assert [watch.known(redis_page_cache) for watch in servers] == [None, None]
+    for watch in servers:
+        watch.forget()
+
+
+def test_a_broken_subscription_falls_back_to_reading_the_generation(redis_page_cache):
+    from articles import cache
+
+    watch = cache.GenerationWatch()
+    watch.listen(redis_page_cache)
+    watch.remember(redis_page_cache, 7)
+    host, port = watch._pubsub.connection._sock.getsockname()[:2]
+    redis_page_cache._cache.get_client().client_kill(f"{host}:{port}")
+    assert watch.known(redis_page_cache) is None
+    watch.listen(redis_page_cache)
+    watch.remember(redis_page_cache, 8)
+    assert watch.known(redis_page_cache) == 8
+    watch.forget()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_redis_hit_reads_no_generation_yet_a_change_shows_at_once(
+    client, redis_page_cache, moderator
+):
+    """A page this server holds is answered without asking Redis for the
+    generation (changed here behind the server's back, it goes unnoticed);
+    an approval, announced, shows on the very next request."""
+    from articles import cache
+
+    make_article(headline="Watched edition")
+    assert client.get("/")["X-Cache"] == "miss"
+    assert client.get("/")["X-Cache"] == "hit"
+    redis_page_cache.incr(cache.GENERATION_KEY)
+    assert client.get("/")["X-Cache"] == "hit"
+    approve_story(moderator, make_article(headline="Announced", status=Status.DRAFT))
+    response = client.get("/")
+    assert response["X-Cache"] == "miss"
+    assert "Announced" in response.content.decode()
