@@ -265,6 +265,16 @@ class GenerationWatch:
 generation_watch = GenerationWatch()
 
 
+def read_watched(cache, keys: list[str]) -> dict:
+    """``keys`` (the generation among them) read in one round trip, with the
+    generation watch listening from before the read, so it may trust what
+    was read until the next announcement."""
+    generation_watch.listen(cache)
+    found = cache.get_many(keys)
+    generation_watch.remember(cache, found.get(GENERATION_KEY))
+    return found
+
+
 def lookup_page(request) -> tuple[int, tuple | None]:
     """The current generation, and the page stored for ``request`` if it was
     rendered in that generation: one round trip to the cache, which carries
@@ -275,16 +285,12 @@ def lookup_page(request) -> tuple[int, tuple | None]:
     if key in local_pages:
         generation = generation_watch.known(cache)
         if generation is None:
-            generation_watch.listen(cache)
-            generation = cache.get(GENERATION_KEY)
-            generation_watch.remember(cache, generation)
+            generation = read_watched(cache, [GENERATION_KEY]).get(GENERATION_KEY)
         page = None if generation is None else local_pages.get(key, generation)
         if page is not None:
             return generation, page
-    generation_watch.listen(cache)
-    found = cache.get_many([GENERATION_KEY, key])
+    found = read_watched(cache, [GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
-    generation_watch.remember(cache, generation)
     if generation is None:
         return current_generation(), None
     stored = found.get(key)
