@@ -19,7 +19,11 @@ only when Redis has written its message to every subscriber, so invalidation
 stays instant on every server.
 
 When the cache server is down the site serves uncached pages and logs one
-warning a minute, not one per request.
+warning a minute, not one per request. A process that saw a cache call fail
+leaves the cache alone for a few seconds (``CacheOutage``), so a server that
+does not answer costs one timeout per rest, not one per request; its first
+contact after the rest is a bump, because a bump made during the outage may
+have been lost.
 """
 
 import hashlib
@@ -46,21 +50,69 @@ GENERATION_CHANNEL = "newsroom:generation-bumped"
 PAGE_KEY = "newsroom:page:2:%s"
 NEXT_CHANGE_KEY = "newsroom:next-change:%s"
 WARNING_INTERVAL = 60.0
-
-_last_warning = 0.0
+# Seconds a process leaves the cache alone after a failed call.
+OUTAGE_REST_SECONDS = 5.0
+# The longest a watched generation is trusted without reading it again: a
+# subscription cut off without its connection closing (a network partition)
+# brings no announcement, so it must not be trusted for long.
+WATCH_TRUST_SECONDS = 1.0
 
 
 def page_cache():
     return caches[settings.NEWSROOM_PAGE_CACHE]
 
 
-def warn_cache_down(error: Exception) -> None:
-    """Log the outage once a minute per process."""
-    global _last_warning
-    now = time.monotonic()
-    if now - _last_warning >= WARNING_INTERVAL:
-        _last_warning = now
-        logger.warning("page cache unavailable, serving uncached: %s", error)
+class CacheOutage:
+    """This process's memory of the shared cache failing.
+
+    A cache server that does not answer costs a connect or read timeout per
+    call, so after a failure reader requests leave the cache alone for
+    ``OUTAGE_REST_SECONDS`` and are served uncached. The first request after
+    the rest tries the cache with a bump of the generation: a bump made during
+    the outage, here or on another server, may have been lost, and the pages
+    stored before it would otherwise be served again, stale, once the cache
+    answers. Any successful bump ends the outage, for it makes every stored
+    page stale.
+    """
+
+    def __init__(self):
+        self._retry_at = None
+        self._last_warning = None
+
+    def begin(self, error: Exception) -> None:
+        """Rest from the cache, and log the outage."""
+        self._retry_at = time.monotonic() + OUTAGE_REST_SECONDS
+        self.warn(error)
+
+    def warn(self, error: Exception) -> None:
+        """Log trouble with the cache once a minute, not once per request."""
+        now = time.monotonic()
+        if self._last_warning is None or now - self._last_warning >= WARNING_INTERVAL:
+            self._last_warning = now
+            logger.warning("page cache unavailable, serving uncached: %s", error)
+
+    def end(self) -> None:
+        self._retry_at = None
+
+    def forget(self) -> None:
+        self._retry_at = self._last_warning = None
+
+    def cache_usable(self) -> bool:
+        """True unless resting after a failure, or the bump that ends the rest
+        failed too."""
+        if self._retry_at is None:
+            return True
+        if time.monotonic() < self._retry_at:
+            return False
+        return bump_generation()
+
+
+outage = CacheOutage()
+
+
+def note_cache_down(error: Exception) -> None:
+    """A cache call failed: serve uncached, leaving the cache alone a while."""
+    outage.begin(error)
 
 
 def current_generation() -> int:
@@ -75,8 +127,10 @@ def current_generation() -> int:
     return generation
 
 
-def bump_generation() -> None:
-    """Make every cached page stale, on every server sharing the cache."""
+def bump_generation() -> bool:
+    """Make every cached page stale, on every server sharing the cache; False
+    if the cache server is down (nothing is served from it until it is back,
+    and then this process bumps again: see ``CacheOutage``)."""
     cache = page_cache()
     try:
         try:
@@ -85,8 +139,11 @@ def bump_generation() -> None:
             cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
         if hasattr(cache, "announce"):
             cache.announce(GENERATION_CHANNEL)
-    except Exception as error:  # the cache server is down: nothing is served from it
-        warn_cache_down(error)
+    except Exception as error:
+        note_cache_down(error)
+        return False
+    outage.end()
+    return True
 
 
 def next_scheduled_change(now: datetime) -> datetime | None:
@@ -188,7 +245,9 @@ local_pages = LocalPages()
 
 class GenerationWatch:
     """The content generation as this process last read it, trusted only while
-    a subscription to ``GENERATION_CHANNEL`` has brought no message since.
+    a subscription to ``GENERATION_CHANNEL`` has brought no message since, and
+    for at most ``WATCH_TRUST_SECONDS``: a subscription cut off by a network
+    partition that leaves its connection open brings no message at all.
 
     A bump increments the generation before it announces itself, and the
     announcement returns only once Redis has written the message to every
@@ -204,11 +263,16 @@ class GenerationWatch:
         self._pubsub = None
         self._owner = None
         self._generation = None
+        self._listened_at = 0.0
 
     def known(self, cache) -> int | None:
-        """The generation, if no bump has been announced since it was read."""
+        """The generation, if no bump has been announced since it was read,
+        less than ``WATCH_TRUST_SECONDS`` ago."""
         with self._lock:
             if not self._owned_by(cache) or self._generation is None:
+                return None
+            if time.monotonic() - self._listened_at > WATCH_TRUST_SECONDS:
+                self._generation = None
                 return None
             try:
                 if self._pubsub.get_message(timeout=0.0) is None:
@@ -225,6 +289,7 @@ class GenerationWatch:
             return
         with self._lock:
             self._generation = None
+            self._listened_at = time.monotonic()
             try:
                 if not self._owned_by(cache):
                     self._close()
@@ -232,9 +297,9 @@ class GenerationWatch:
                     self._owner = (os.getpid(), id(cache))
                 while self._pubsub.get_message(timeout=0.0) is not None:
                     pass
-            except Exception as error:
+            except Exception as error:  # reading the generation still works
                 self._close()
-                warn_cache_down(error)
+                outage.warn(error)
 
     def remember(self, cache, generation: int | None) -> None:
         with self._lock:

@@ -72,14 +72,16 @@ class ReaderPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.NEWSROOM_PAGE_CACHE_SECONDS or not is_cacheable_request(
-            request
+        if not (
+            settings.NEWSROOM_PAGE_CACHE_SECONDS
+            and is_cacheable_request(request)
+            and cache.outage.cache_usable()
         ):
             return self.get_response(request)
         try:
             generation, stored = cache.lookup_page(request)
         except Exception as error:  # cache server down: serve uncached
-            cache.warn_cache_down(error)
+            cache.note_cache_down(error)
             return self.get_response(request)
         if stored is not None:
             return self.answer_hit(request, stored)
@@ -127,7 +129,7 @@ class ReaderPageCacheMiddleware:
             cache.store_page(request, generation, page, lifetime)
             response["X-Cache"] = "miss"
         except Exception as error:
-            cache.warn_cache_down(error)
+            cache.note_cache_down(error)
 
 
 # --- Malformed requests ---------------------------------------------------------

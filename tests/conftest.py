@@ -35,10 +35,11 @@ def fresh_clock():
 
 @pytest.fixture(autouse=True)
 def fresh_local_pages():
-    """Pages a worker kept in memory, and the generation it watches, never
-    outlive the test that served them."""
+    """Pages a worker kept in memory, the generation it watches and a cache
+    outage it noticed never outlive the test that served them."""
     cache.local_pages.clear()
     cache.generation_watch.forget()
+    cache.outage.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,8 @@
 
 import logging
 import os
+import socket
+import threading
 import time
 from datetime import timedelta
 
@@ -160,9 +162,6 @@ def test_site_serves_uncached_when_the_cache_server_is_down(client, settings, ca
         }
     }
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
-    from articles import cache
-
-    cache._last_warning = 0.0
     make_article(headline="Still readable")
     with caplog.at_level(logging.WARNING, logger="articles.cache"):
         for _ in range(3):
@@ -175,6 +174,110 @@ def test_site_serves_uncached_when_the_cache_server_is_down(client, settings, ca
         if "page cache unavailable" in record.message
     ]
     assert len(warnings) == 1
+
+
+class SilentServer:
+    """A TCP server that accepts connections and never answers: a hung cache
+    server, or one behind a network fault, as a client sees it."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = []
+        self.thread = threading.Thread(target=self.accept_forever, daemon=True)
+        self.thread.start()
+
+    def accept_forever(self):
+        while True:
+            try:
+                accepted, _address = self.listener.accept()
+            except OSError:
+                return
+            self.connections.append(accepted)
+
+    def close(self):
+        self.listener.close()
+        for accepted in self.connections:
+            accepted.close()
+
+
+@pytest.fixture
+def silent_cache_server(settings):
+    server = SilentServer()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache_backends.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    yield server
+    server.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_cache_server_that_does_not_answer_is_left_alone_between_retries(
+    client, silent_cache_server, monkeypatch
+):
+    """Every call to a hung cache server waits for its timeout. After the first
+    failure, readers are served uncached without contacting it until the rest
+    is over; then one request tries it again, and the rest starts over."""
+    from articles import cache
+
+    monkeypatch.setattr(cache, "OUTAGE_REST_SECONDS", 1.0)
+    make_article(headline="Served through the outage")
+
+    def read_home():
+        response = client.get("/")
+        assert response.status_code == 200
+        assert "Served through the outage" in response.content.decode()
+        assert "X-Cache" not in response
+
+    read_home()
+    contacts = len(silent_cache_server.connections)
+    assert contacts > 0
+    for _ in range(4):
+        read_home()
+    assert len(silent_cache_server.connections) == contacts
+    time.sleep(1.0)
+    read_home()
+    retried = len(silent_cache_server.connections)
+    assert retried > contacts
+    read_home()
+    assert len(silent_cache_server.connections) == retried
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_approval_lost_in_a_cache_outage_is_not_hidden_once_the_cache_is_back(
+    client, redis_page_cache, settings, moderator, monkeypatch
+):
+    """The approval's bump fails while Redis is unreachable, and Redis comes
+    back still holding the home page stored before it. The first request
+    after the rest bumps the generation, so that page is never served."""
+    from articles import cache
+
+    monkeypatch.setattr(cache, "OUTAGE_REST_SECONDS", 0.5)
+    make_article(headline="Before the outage")
+    assert client.get("/")["X-Cache"] == "miss"
+    assert client.get("/")["X-Cache"] == "hit"
+    reachable = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache_backends.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    approve_story(moderator, make_article(headline="Approved", status=Status.DRAFT))
+    settings.CACHES = reachable
+    resting = client.get("/")
+    assert "X-Cache" not in resting
+    assert "Approved" in resting.content.decode()
+    time.sleep(0.5)
+    back = client.get("/")
+    assert back["X-Cache"] == "miss"
+    assert "Approved" in back.content.decode()
+    assert client.get("/")["X-Cache"] == "hit"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -300,6 +403,23 @@ def test_a_watched_generation_is_trusted_until_a_bump_is_announced(redis_page_ca
     assert [watch.known(redis_page_cache) for watch in servers] == [None, None]
     for watch in servers:
         watch.forget()
+
+
+def test_a_watched_generation_is_read_again_after_a_while_without_announcements(
+    redis_page_cache, monkeypatch
+):
+    """A network partition can cut a subscription off without closing it, so
+    no announcement ever comes: the watch trusts what it read only briefly."""
+    from articles import cache
+
+    monkeypatch.setattr(cache, "WATCH_TRUST_SECONDS", 0.2)
+    watch = cache.GenerationWatch()
+    watch.listen(redis_page_cache)
+    watch.remember(redis_page_cache, 41)
+    assert watch.known(redis_page_cache) == 41
+    time.sleep(0.3)
+    assert watch.known(redis_page_cache) is None
+    watch.forget()
 
 
 def test_a_broken_subscription_falls_back_to_reading_the_generation(redis_page_cache):
