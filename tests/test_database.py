@@ -111,6 +111,26 @@ def test_no_index_on_the_story_tables_repeats_the_start_of_another():
         assert cursor.fetchall() == []
 
 
+def test_no_story_table_has_a_pattern_matching_index():
+    """Django adds a ``varchar_pattern_ops`` copy of every indexed text column
+    on PostgreSQL for ``LIKE 'prefix%'``; no query here makes one, so such a
+    copy only makes every save slower."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "the index catalogue read is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT index.indexrelid::regclass::text
+            FROM pg_index AS index
+            JOIN pg_opclass AS class ON class.oid = ANY(index.indclass::oid[])
+            WHERE index.indrelid::regclass::text LIKE %s
+              AND class.opcname LIKE %s
+            """,
+            [r"articles\_%", r"%\_pattern\_ops"],
+        )
+        assert cursor.fetchall() == []
+
+
 @pytest.mark.parametrize(
     ("model_name", "lookup", "index"),
     [
