@@ -1,8 +1,12 @@
-"""``/healthz`` for load balancers and uptime checks.
+"""``/healthz`` for monitoring, ``/readyz`` for load balancers.
 
-200 when the database answers (and the shared cache, when Redis is
-configured); 503 naming the part that failed. Exempt from the HTTPS redirect
-and never cached, so a probe always sees the live state.
+``/healthz``: 200 when the database answers (and the shared cache, when Redis
+is configured); 503 naming the part that failed. ``/readyz``: 200 while this
+server can serve readers, which only the database decides: without Redis the
+site serves uncached pages, and a load balancer that took every server out
+of rotation because the shared cache is down would turn a slower site into
+no site. Both are exempt from the HTTPS redirect and never cached, so a probe
+always sees the live state.
 """
 
 import logging
@@ -42,13 +46,24 @@ def check_cache() -> bool:
         return False
 
 
+def report(checks: dict[str, bool]) -> JsonResponse:
+    """200 if every part is up, else 503; the body names each part's state."""
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({part: "ok" if up else "unavailable" for part, up in checks.items()})
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
 @never_cache
 @require_safe
 def healthz(request):
     checks = {"database": check_database()}
     if settings.REDIS_URL:
         checks["cache"] = check_cache()
-    healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "unavailable"}
-    body.update({part: "ok" if up else "unavailable" for part, up in checks.items()})
-    return JsonResponse(body, status=200 if healthy else 503)
+    return report(checks)
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    return report({"database": check_database()})

@@ -24,7 +24,7 @@ from . import cache
 
 logger = logging.getLogger(__name__)
 
-BYPASS_PREFIXES = ("/admin/", "/preview/", "/healthz")
+BYPASS_PREFIXES = ("/admin/", "/preview/", "/healthz", "/readyz")
 # Headers a hit must not replay: they belong to the response that was stored.
 UNSTORED_HEADERS = frozenset({"set-cookie", "x-cache", "content-length"})
 

@@ -266,7 +266,7 @@ NEWSROOM_MEDIA_ORIGINS = env.list(
 NEWSROOM_HTTPS = env.bool("NEWSROOM_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = NEWSROOM_HTTPS
 # Load balancers probe over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int(
     "SECURE_HSTS_SECONDS", default=31_536_000 if NEWSROOM_HTTPS else 0
 )

@@ -5,11 +5,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.health import healthz
+from articles.health import healthz, readyz
 from articles.sitemaps import news_sitemap, robots_txt, sitemap_index, sitemap_section
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Password reset, before the admin's catch-all.
     path("admin/", include("articles.accounts")),
     path("admin/", admin.site.urls),

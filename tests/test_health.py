@@ -56,8 +56,8 @@ def database_unreachable():
         connections["default"] = real
 
 
-def health(client):
-    response = client.get(reverse("healthz"))
+def health(client, probe="healthz"):
+    response = client.get(reverse(probe))
     return response, json.loads(response.content)
 
 
@@ -98,25 +98,58 @@ def test_healthz_names_the_database_when_it_is_down(client, settings):
     assert body == {"status": "unavailable", "database": "unavailable"}
 
 
-def test_healthz_is_never_served_from_the_page_cache(client, settings):
+PROBES = ["healthz", "readyz"]
+
+
+@pytest.mark.parametrize("probe", PROBES)
+def test_probes_are_never_served_from_the_page_cache(client, settings, probe):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
-    first, _ = health(client)
-    second, _ = health(client)
+    first, _ = health(client, probe)
+    second, _ = health(client, probe)
     assert "X-Cache" not in first and "X-Cache" not in second
+    assert "no-store" in second["Cache-Control"]
 
 
-def test_healthz_is_exempt_from_the_https_redirect(client, settings):
+@pytest.mark.parametrize("probe", PROBES)
+def test_probes_are_exempt_from_the_https_redirect(client, settings, probe):
     """Load balancers probe over plain HTTP; readers are redirected to HTTPS."""
     settings.SECURE_SSL_REDIRECT = True
-    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse(probe)).status_code == 200
     response = client.get("/")
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
 
 
-def test_healthz_only_answers_get_and_head(client):
-    assert client.head(reverse("healthz")).status_code == 200
-    assert client.post(reverse("healthz")).status_code == 405
+@pytest.mark.parametrize("probe", PROBES)
+def test_probes_only_answer_get_and_head(client, probe):
+    assert client.head(reverse(probe)).status_code == 200
+    assert client.post(reverse(probe)).status_code == 405
+
+
+# --- /readyz ----------------------------------------------------------------------
+
+
+def test_readyz_keeps_a_server_in_rotation_while_redis_is_down(client, settings):
+    """Without Redis the site serves uncached pages, so the load balancer's
+    probe stays green; /healthz still tells monitoring the cache is down."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = CLOSED_REDIS
+    make_article(headline="Served without the cache")
+    response, body = health(client, "readyz")
+    assert response.status_code == 200
+    assert body == {"status": "ok", "database": "ok"}
+    assert health(client)[0].status_code == 503
+    assert "Served without the cache" in client.get("/").content.decode()
+
+
+def test_readyz_takes_a_server_out_of_rotation_while_its_database_is_down(
+    client, settings
+):
+    settings.REDIS_URL = ""
+    with database_unreachable():
+        response, body = health(client, "readyz")
+    assert response.status_code == 503
+    assert body == {"status": "unavailable", "database": "unavailable"}
 
 
 # --- Database down (R2) ------------------------------------------------------------
