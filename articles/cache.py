@@ -21,9 +21,8 @@ stays instant on every server.
 When the cache server is down the site serves uncached pages and logs one
 warning a minute, not one per request. A process that saw a cache call fail
 leaves the cache alone for a few seconds (``CacheOutage``), so a server that
-does not answer costs one timeout per rest, not one per request; its first
-contact after the rest is a bump, because a bump made during the outage may
-have been lost.
+does not answer costs one timeout per rest, not one per request; a bump it
+failed to make is made before it uses the cache again.
 """
 
 import hashlib
@@ -66,22 +65,24 @@ class CacheOutage:
     """This process's memory of the shared cache failing.
 
     A cache server that does not answer costs a connect or read timeout per
-    call, so after a failure reader requests leave the cache alone for
-    ``OUTAGE_REST_SECONDS`` and are served uncached. The first request after
-    the rest tries the cache with a bump of the generation: a bump made during
-    the outage, here or on another server, may have been lost, and the pages
-    stored before it would otherwise be served again, stale, once the cache
-    answers. Any successful bump ends the outage, for it makes every stored
-    page stale.
+    call, so after a failure requests leave the cache alone for
+    ``OUTAGE_REST_SECONDS`` and readers are served uncached; then the cache
+    is tried again. A bump that failed is owed: until it is made, the pages
+    stored before the change it announces would be served again, stale, once
+    the cache answers, so the first request after the rest makes it before
+    the cache is used. A failed read owes nothing: a cache that was slow for
+    a moment is not emptied.
     """
 
     def __init__(self):
         self._retry_at = None
+        self._bump_owed = False
         self._last_warning = None
 
-    def begin(self, error: Exception) -> None:
+    def begin(self, error: Exception, *, bump_lost: bool = False) -> None:
         """Rest from the cache, and log the outage."""
         self._retry_at = time.monotonic() + OUTAGE_REST_SECONDS
+        self._bump_owed = self._bump_owed or bump_lost
         self.warn(error)
 
     def warn(self, error: Exception) -> None:
@@ -91,20 +92,27 @@ class CacheOutage:
             self._last_warning = now
             logger.warning("page cache unavailable, serving uncached: %s", error)
 
-    def end(self) -> None:
+    def bumped(self) -> None:
+        """A bump went through: it makes every stored page stale, so it
+        settles any bump owed, and the cache answers again."""
         self._retry_at = None
+        self._bump_owed = False
 
     def forget(self) -> None:
         self._retry_at = self._last_warning = None
+        self._bump_owed = False
 
     def cache_usable(self) -> bool:
-        """True unless resting after a failure, or the bump that ends the rest
-        failed too."""
+        """False while resting after a failure, or when the rest is over but
+        the bump owed fails again."""
         if self._retry_at is None:
             return True
         if time.monotonic() < self._retry_at:
             return False
-        return bump_generation()
+        if self._bump_owed:
+            return bump_generation()
+        self._retry_at = None
+        return True
 
 
 outage = CacheOutage()
@@ -129,8 +137,8 @@ def current_generation() -> int:
 
 def bump_generation() -> bool:
     """Make every cached page stale, on every server sharing the cache; False
-    if the cache server is down (nothing is served from it until it is back,
-    and then this process bumps again: see ``CacheOutage``)."""
+    if the cache server is down (this process then serves nothing from it
+    until the bump is made: see ``CacheOutage``)."""
     cache = page_cache()
     try:
         try:
@@ -140,9 +148,9 @@ def bump_generation() -> bool:
         if hasattr(cache, "announce"):
             cache.announce(GENERATION_CHANNEL)
     except Exception as error:
-        note_cache_down(error)
+        outage.begin(error, bump_lost=True)
         return False
-    outage.end()
+    outage.bumped()
     return True
 
 
