@@ -4,7 +4,12 @@ Starts two gunicorn servers (production settings) on different ports against a
 fresh PostgreSQL database and the shared Redis. A moderator approves a story
 through server A; server B, whose cached home page predates the approval,
 shows it on the very next request. The moderator withdraws it through A; B
-stops showing it at once. Exits non-zero with a message on any failure.
+stops showing it at once. Then A is cut off from Redis, as by a network
+partition (its Redis connections go through a relay that stops passing
+anything): A keeps serving, uncached, and stays ready for the load balancer;
+a story approved through A in the meantime, whose invalidation could not
+reach Redis, shows on B once A reaches Redis again. Exits non-zero with a
+message on any failure.
 
 Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
@@ -13,18 +18,24 @@ import http.cookiejar
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PORTS = {"A": 8821, "B": 8822}
 HEADLINE = "Two-server check: corvette joins the fleet"
+CUT_OFF_HEADLINE = "Two-server check: minehunter approved in a partition"
+# articles.cache.OUTAGE_REST_SECONDS, and a margin.
+OUTAGE_REST_SECONDS = 5.0
 PASSWORD = "Moderator-two-servers-2026"
 
 SETUP = f"""
@@ -39,11 +50,14 @@ editor.groups.add(Group.objects.get(name="Editors"))
 moderator = User.objects.create_user("multi-moderator", "m@example.org", "{PASSWORD}",
                                      is_staff=True)
 moderator.groups.add(Group.objects.get(name="Moderators"))
-story = Article(headline="{HEADLINE}", standfirst="Sea trials are over.", section=section)
-workflow.save_story(article=story, user=editor, authors=[author], tags=["corvettes"])
-workflow.submit(article=story, user=editor)
-story.refresh_from_db()
-print("JSON" + json.dumps({{"id": story.pk, "revision": story.latest_revision_id}}))
+stories = {{}}
+for key, headline in (("story", "{HEADLINE}"), ("cut_off", "{CUT_OFF_HEADLINE}")):
+    story = Article(headline=headline, standfirst="Sea trials are over.", section=section)
+    workflow.save_story(article=story, user=editor, authors=[author], tags=["corvettes"])
+    workflow.submit(article=story, user=editor)
+    story.refresh_from_db()
+    stories[key] = {{"id": story.pk, "revision": story.latest_revision_id}}
+print("JSON" + json.dumps(stories))
 """
 
 
@@ -83,6 +97,50 @@ def environment() -> dict:
     return env
 
 
+class RedisRelay:
+    """A TCP relay from one app server to Redis that can be cut like a network
+    partition: while cut, connections stay open and nothing passes, and the
+    connections of before the cut never carry anything again."""
+
+    def __init__(self, redis_url: str):
+        parts = urllib.parse.urlsplit(redis_url)
+        self.target = (parts.hostname or "127.0.0.1", parts.port or 6379)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = parts._replace(
+            netloc=f"127.0.0.1:{self.listener.getsockname()[1]}"
+        ).geturl()
+        self.epoch = 0
+        self.cut = False
+        threading.Thread(target=self.accept_forever, daemon=True).start()
+
+    def accept_forever(self) -> None:
+        while True:
+            client, _address = self.listener.accept()
+            upstream = socket.create_connection(self.target)
+            epoch = -1 if self.cut else self.epoch
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(
+                    target=self.pump, args=(source, sink, epoch), daemon=True
+                ).start()
+
+    def pump(self, source, sink, epoch: int) -> None:
+        try:
+            while data := source.recv(65536):
+                if epoch == self.epoch and not self.cut:
+                    sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            end.close()
+
+    def sever(self) -> None:
+        self.cut = True
+        self.epoch += 1
+
+    def heal(self) -> None:
+        self.cut = False
+
+
 def manage(env: dict, *args: str) -> str:
     result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env,
                             capture_output=True, text=True)  # fmt: skip
@@ -91,11 +149,12 @@ def manage(env: dict, *args: str) -> str:
     return result.stdout
 
 
-def start(env: dict, port: int) -> subprocess.Popen:
+def start(env: dict, port: int, redis_url: str) -> subprocess.Popen:
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--workers", "2",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env={**env, "REDIS_URL": redis_url},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(100):
         try:
@@ -149,8 +208,13 @@ def main() -> None:
     env = environment()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
-    story = json.loads(manage(env, "shell", "-c", SETUP).split("JSON", 1)[1])
-    servers = [start(env, port) for port in PORTS.values()]
+    stories = json.loads(manage(env, "shell", "-c", SETUP).split("JSON", 1)[1])
+    story = stories["story"]
+    relay = RedisRelay(env["REDIS_URL"])
+    servers = [
+        start(env, PORTS["A"], relay.url),
+        start(env, PORTS["B"], env["REDIS_URL"]),
+    ]
     try:
         for _ in range(2):  # the second request is a cache hit on B
             status, home, headers = get("B", "/")
@@ -180,11 +244,49 @@ def main() -> None:
         if HEADLINE in get("B", "/")[1]:
             fail("B's home page still lists the story withdrawn through A")
         print("withdrawn through A, gone from B on the next request")
+
+        check_partition(relay, moderator, stories["cut_off"])
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=20)
     print("two-server check passed")
+
+
+def check_partition(relay: RedisRelay, moderator: StaffBrowser, story: dict) -> None:
+    for _ in range(2):
+        status, home, headers = get("B", "/")
+    if CUT_OFF_HEADLINE in home or headers.get("X-Cache") != "hit":
+        fail("B should serve a cached home page without the story in review")
+    relay.sever()
+    moderator.post(f"/admin/articles/article/{story['id']}/workflow/approve/",
+                   {"revision_id": story["revision"], "publish_at_0": "",
+                    "publish_at_1": ""})  # fmt: skip
+    status, home, headers = get("A", "/")
+    if status != 200 or CUT_OFF_HEADLINE not in home or "X-Cache" in headers:
+        fail("A, cut off from Redis, should serve the approved story uncached")
+    if get("A", "/readyz")[0] != 200 or get("A", "/healthz")[0] != 503:
+        fail("A, cut off from Redis, should be ready (/readyz) but not healthy")
+    print("A cut off from Redis: serves uncached, stays ready, reports the cache down")
+
+    relay.heal()
+    time.sleep(OUTAGE_REST_SECONDS)
+    deadline = time.monotonic() + 30
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        while time.monotonic() < deadline:
+            # Concurrent requests, so that every worker of A gets one: the
+            # worker whose bump was lost makes it on its next request.
+            list(pool.map(lambda _: get("A", "/robots.txt"), range(4)))
+            if CUT_OFF_HEADLINE in get("B", "/")[1]:
+                print(
+                    "A back in touch with Redis: B shows the story approved meanwhile"
+                )
+                return
+            time.sleep(0.5)
+    fail(
+        "B still serves the home page from before the approval made through A"
+        " while A was cut off from Redis"
+    )
 
 
 if __name__ == "__main__":
