@@ -21,8 +21,9 @@ stays instant on every server.
 When the cache server is down the site serves uncached pages and logs one
 warning a minute, not one per request. A process that saw a cache call fail
 leaves the cache alone for a few seconds (``CacheOutage``), so a server that
-does not answer costs one timeout per rest, not one per request; a bump it
-failed to make is made before it uses the cache again.
+does not answer costs one timeout per rest, not one per request; after a
+bump it failed to make, or an outage that outlasted a rest, it bumps before
+it uses the cache again.
 """
 
 import hashlib
@@ -67,22 +68,29 @@ class CacheOutage:
     A cache server that does not answer costs a connect or read timeout per
     call, so after a failure requests leave the cache alone for
     ``OUTAGE_REST_SECONDS`` and readers are served uncached; then the cache
-    is tried again. A bump that failed is owed: until it is made, the pages
-    stored before the change it announces would be served again, stale, once
-    the cache answers, so the first request after the rest makes it before
-    the cache is used. A failed read owes nothing: a cache that was slow for
-    a moment is not emptied.
+    is tried again. A bump is owed, and made before the cache is used again,
+    when one failed here or when the outage outlasted a rest: a bump another
+    worker failed to make may be lost with it (gunicorn recycles workers
+    after ``max_requests``), and the pages stored before the change it
+    announced would be served again, stale, once the cache answers. A single
+    failed read owes nothing: a cache that was slow for a moment is not
+    emptied.
     """
 
     def __init__(self):
+        self._started_at = None
         self._retry_at = None
         self._bump_owed = False
         self._last_warning = None
 
     def begin(self, error: Exception, *, bump_lost: bool = False) -> None:
         """Rest from the cache, and log the outage."""
-        self._retry_at = time.monotonic() + OUTAGE_REST_SECONDS
-        self._bump_owed = self._bump_owed or bump_lost
+        now = time.monotonic()
+        if self._started_at is None:
+            self._started_at = now
+        lasting = now - self._started_at >= OUTAGE_REST_SECONDS
+        self._bump_owed = self._bump_owed or bump_lost or lasting
+        self._retry_at = now + OUTAGE_REST_SECONDS
         self.warn(error)
 
     def warn(self, error: Exception) -> None:
@@ -92,15 +100,20 @@ class CacheOutage:
             self._last_warning = now
             logger.warning("page cache unavailable, serving uncached: %s", error)
 
+    def answered(self) -> None:
+        """A read went through: the next failure starts a new outage. A bump
+        owed stays owed until one is made."""
+        self._started_at = None
+
     def bumped(self) -> None:
         """A bump went through: it makes every stored page stale, so it
         settles any bump owed, and the cache answers again."""
-        self._retry_at = None
+        self._started_at = self._retry_at = None
         self._bump_owed = False
 
     def forget(self) -> None:
-        self._retry_at = self._last_warning = None
-        self._bump_owed = False
+        self.bumped()
+        self._last_warning = None
 
     def cache_usable(self) -> bool:
         """False while resting after a failure, or when the rest is over but
@@ -344,6 +357,7 @@ def read_watched(cache, keys: list[str]) -> dict:
     was read until the next announcement."""
     generation_watch.listen(cache)
     found = cache.get_many(keys)
+    outage.answered()
     generation_watch.remember(cache, found.get(GENERATION_KEY))
     return found
 
