@@ -69,12 +69,12 @@ class CacheOutage:
     call, so after a failure requests leave the cache alone for
     ``OUTAGE_REST_SECONDS`` and readers are served uncached; then the cache
     is tried again. A bump is owed, and made before the cache is used again,
-    when one failed here or when the outage outlasted a rest: a bump another
-    worker failed to make may be lost with it (gunicorn recycles workers
-    after ``max_requests``), and the pages stored before the change it
-    announced would be served again, stale, once the cache answers. A single
-    failed read owes nothing: a cache that was slow for a moment is not
-    emptied.
+    when one failed here, or when the outage outlasted a rest: another worker
+    may have failed one during it and been recycled since (gunicorn recycles
+    workers after ``max_requests``). Until it is made, the pages stored
+    before the change would be served again, stale, once the cache answers.
+    A single failed read owes nothing: a cache that was slow for a moment is
+    not emptied.
     """
 
     def __init__(self):
