@@ -131,11 +131,6 @@ class CacheOutage:
 outage = CacheOutage()
 
 
-def note_cache_down(error: Exception) -> None:
-    """A cache call failed: serve uncached, leaving the cache alone a while."""
-    outage.begin(error)
-
-
 def current_generation() -> int:
     cache = page_cache()
     generation = cache.get(GENERATION_KEY)

@@ -72,9 +72,9 @@ def share() -> datetime:
         else:
             mark = stored
     except Exception as error:  # the cache server is down: keep this process's mark
-        from .cache import note_cache_down  # articles.cache imports this module
+        from .cache import outage  # articles.cache imports this module
 
-        note_cache_down(error)
+        outage.begin(error)
     _high_water = mark
     return mark
 

@@ -83,7 +83,7 @@ class ReaderPageCacheMiddleware:
         try:
             generation, stored = cache.lookup_page(request)
         except Exception as error:  # cache server down: serve uncached
-            cache.note_cache_down(error)
+            cache.outage.begin(error)
             return self.get_response(request)
         if stored is not None:
             return self.answer_hit(request, stored)
@@ -131,7 +131,7 @@ class ReaderPageCacheMiddleware:
             cache.store_page(request, generation, page, lifetime)
             response["X-Cache"] = "miss"
         except Exception as error:
-            cache.note_cache_down(error)
+            cache.outage.begin(error)
 
 
 # --- Malformed requests ---------------------------------------------------------

@@ -31,17 +31,27 @@ def page_cache(settings):
     caches["default"].clear()
 
 
+def redis_caches(location: str, timeout: float = 0.2) -> dict:
+    """``CACHES`` for a Redis at ``location``; the default timeouts are short
+    enough for tests of one that does not answer."""
+    return {
+        "default": {
+            "BACKEND": "newsroom.cache_backends.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
+    }
+
+
+UNREACHABLE_REDIS = redis_caches("redis://127.0.0.1:1/0")
+
+
 @pytest.fixture
 def redis_page_cache(settings):
     url = os.environ.get("REDIS_URL")
     if not url:
         require_service("Redis", "REDIS_URL is not set")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache_backends.RedisCache",
-            "LOCATION": url,
-        }
-    }
+    settings.CACHES = redis_caches(url, timeout=0.5)  # as in production
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     caches["default"].clear()
     yield caches["default"]
@@ -155,13 +165,7 @@ def test_conditional_get_answers_304(client, page_cache):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_site_serves_uncached_when_the_cache_server_is_down(client, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache_backends.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    settings.CACHES = UNREACHABLE_REDIS
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     make_article(headline="Still readable")
     with caplog.at_level(logging.WARNING, logger="articles.cache"):
@@ -181,12 +185,7 @@ def test_site_serves_uncached_when_the_cache_server_is_down(client, settings, ca
 def redis_unreachable(settings):
     """Redis out of reach during the block, and back with its data after it."""
     reachable = settings.CACHES
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache_backends.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
+    settings.CACHES = UNREACHABLE_REDIS
     try:
         yield
     finally:
@@ -221,13 +220,7 @@ class SilentServer:
 @pytest.fixture
 def silent_cache_server(settings):
     server = SilentServer()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache_backends.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{server.port}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{server.port}/0")
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     yield server
     server.close()
