@@ -18,12 +18,20 @@ and reads the generation again only once a message has come; a bump returns
 only when Redis has written its message to every subscriber, so invalidation
 stays instant on every server.
 
+Each change is also counted in the database, in the change's own transaction
+(``record_change``), and pages are stored under that *content version* as
+well as the generation. A bump is made after the change commits, over the
+network, and can be lost: the server that made the change may be cut off
+from Redis, or its worker recycled before it could try again. The content
+version cannot be lost with the change, and every process reads it again
+whenever the generation moves and at least once a second
+(``ContentVersions``), so a change whose bump was lost still makes the pages
+stored before it stale, on every server, within a second.
+
 When the cache server is down the site serves uncached pages and logs one
 warning a minute, not one per request. A process that saw a cache call fail
 leaves the cache alone for a few seconds (``CacheOutage``), so a server that
-does not answer costs one timeout per rest, not one per request; after a
-bump it failed to make, or an outage that outlasted a rest, it bumps before
-it uses the cache again.
+does not answer costs one timeout per rest, not one per request.
 """
 
 import hashlib
@@ -37,7 +45,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Min, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Min, Q
 
 from . import clock
 
@@ -68,29 +77,19 @@ class CacheOutage:
     A cache server that does not answer costs a connect or read timeout per
     call, so after a failure requests leave the cache alone for
     ``OUTAGE_REST_SECONDS`` and readers are served uncached; then the cache
-    is tried again. A bump is owed, and made before the cache is used again,
-    when one failed here, or when the outage outlasted a rest: another worker
-    may have failed one during it and been recycled since (gunicorn recycles
-    workers after ``max_requests``). Until it is made, the pages stored
-    before the change would be served again, stale, once the cache answers.
-    A single failed read owes nothing: a cache that was slow for a moment is
-    not emptied.
+    is tried again. Nothing needs making up when it answers again: a change
+    whose bump failed meanwhile has raised the content version, which this
+    process reads again before its next page (``ContentVersions.forget``).
     """
 
     def __init__(self):
-        self._started_at = None
         self._retry_at = None
-        self._bump_owed = False
         self._last_warning = None
 
-    def begin(self, error: Exception, *, bump_lost: bool = False) -> None:
+    def begin(self, error: Exception) -> None:
         """Rest from the cache, and log the outage."""
-        now = time.monotonic()
-        if self._started_at is None:
-            self._started_at = now
-        lasting = now - self._started_at >= OUTAGE_REST_SECONDS
-        self._bump_owed = self._bump_owed or bump_lost or lasting
-        self._retry_at = now + OUTAGE_REST_SECONDS
+        self._retry_at = time.monotonic() + OUTAGE_REST_SECONDS
+        content_versions.forget()
         self.warn(error)
 
     def warn(self, error: Exception) -> None:
@@ -100,35 +99,106 @@ class CacheOutage:
             self._last_warning = now
             logger.warning("page cache unavailable, serving uncached: %s", error)
 
-    def answered(self) -> None:
-        """A read went through: the next failure starts a new outage. A bump
-        owed stays owed until one is made."""
-        self._started_at = None
-
-    def bumped(self) -> None:
-        """A bump went through: it makes every stored page stale, so it
-        settles any bump owed, and the cache answers again."""
-        self._started_at = self._retry_at = None
-        self._bump_owed = False
-
     def forget(self) -> None:
-        self.bumped()
-        self._last_warning = None
+        self._retry_at = self._last_warning = None
 
     def cache_usable(self) -> bool:
-        """False while resting after a failure, or when the rest is over but
-        the bump owed fails again."""
+        """False while resting after a failure."""
         if self._retry_at is None:
             return True
         if time.monotonic() < self._retry_at:
             return False
-        if self._bump_owed:
-            return bump_generation()
         self._retry_at = None
         return True
 
 
+class ContentVersions:
+    """The content version as this process last read it from the database,
+    with the generation it was read beside.
+
+    It is read again when the generation moves (an announced bump comes after
+    its change committed, so the new version is there to read), when it is
+    more than ``WATCH_TRUST_SECONDS`` old (a change whose bump was lost), and
+    after a cache outage. While the database does not answer, the last
+    version read is kept (and tried again once a second): no change can be
+    made without the database, and cached pages go on being served.
+    """
+
+    def __init__(self):
+        self._known = None  # (version, generation, read at)
+
+    def current(self, generation) -> int:
+        now = time.monotonic()
+        known = self._known
+        if (
+            known is not None
+            and known[1] == generation
+            and now - known[2] <= WATCH_TRUST_SECONDS
+        ):
+            return known[0]
+        try:
+            version = read_content_version()
+        except DatabaseError as error:
+            if known is None:
+                raise
+            logger.warning(
+                "content version unreadable, keeping %s: %s", known[0], error
+            )
+            version = known[0]
+        self._known = (version, generation, now)
+        return version
+
+    def forget(self) -> None:
+        self._known = None
+
+
+content_versions = ContentVersions()
 outage = CacheOutage()
+
+
+def read_content_version() -> int:
+    from .models import ContentVersion
+
+    return (
+        ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+        or 0
+    )
+
+
+class PendingBump:
+    """The bump a transaction makes once it commits; one per transaction, so
+    that a save touching many rows raises the content version once."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        bump_generation()
+
+
+def record_change() -> None:
+    """Count a change readers could see: the content version is raised in the
+    change's own transaction, and the generation bumped once it commits."""
+    if any(
+        isinstance(callback, PendingBump) and not callback.done
+        for _, callback, _ in connection.run_on_commit
+    ):
+        return
+    from .models import ContentVersion
+
+    raised = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
+    if not raised:
+        ContentVersion.objects.bulk_create(
+            [ContentVersion(pk=1, number=1)], ignore_conflicts=True
+        )
+    transaction.on_commit(PendingBump())
+
+
+def page_generation(generation) -> str:
+    """What a page is stored under: the shared generation and the content
+    version, so that a change stales it even if its bump was lost."""
+    return f"{generation}.{content_versions.current(generation)}"
 
 
 def current_generation() -> int:
@@ -143,10 +213,10 @@ def current_generation() -> int:
     return generation
 
 
-def bump_generation() -> bool:
-    """Make every cached page stale, on every server sharing the cache; False
-    if the cache server is down (this process then serves nothing from it
-    until the bump is made: see ``CacheOutage``)."""
+def bump_generation() -> None:
+    """Make every cached page stale at once, on every server sharing the
+    cache. If the cache server is down, the content version the change raised
+    does it instead, within ``WATCH_TRUST_SECONDS``."""
     cache = page_cache()
     try:
         try:
@@ -156,10 +226,7 @@ def bump_generation() -> bool:
         if hasattr(cache, "announce"):
             cache.announce(GENERATION_CHANNEL)
     except Exception as error:
-        outage.begin(error, bump_lost=True)
-        return False
-    outage.bumped()
-    return True
+        outage.begin(error)
 
 
 def next_scheduled_change(now: datetime) -> datetime | None:
@@ -176,7 +243,7 @@ def next_scheduled_change(now: datetime) -> datetime | None:
     return min(times) if times else None
 
 
-def page_lifetime(generation: int) -> int:
+def page_lifetime(generation: str) -> int:
     """Seconds a page may be cached: the configured lifetime, capped at the
     next scheduled change (remembered per generation, recomputed once passed)."""
     cache = page_cache()
@@ -201,7 +268,7 @@ def page_key(request) -> str:
 
 
 class LocalPage(NamedTuple):
-    generation: int
+    generation: str
     expires_at: float
     page: tuple
 
@@ -222,7 +289,7 @@ class LocalPages:
     def __contains__(self, key: str) -> bool:
         return key in self._pages
 
-    def get(self, key: str, generation: int) -> tuple | None:
+    def get(self, key: str, generation: str) -> tuple | None:
         with self._lock:
             local = self._pages.get(key)
             if local is None:
@@ -352,29 +419,31 @@ def read_watched(cache, keys: list[str]) -> dict:
     was read until the next announcement."""
     generation_watch.listen(cache)
     found = cache.get_many(keys)
-    outage.answered()
     generation_watch.remember(cache, found.get(GENERATION_KEY))
     return found
 
 
-def lookup_page(request) -> tuple[int, tuple | None]:
-    """The current generation, and the page stored for ``request`` if it was
-    rendered in that generation: one round trip to the cache, which carries
-    only the generation when this process holds the page itself, and none
-    when the generation watch knows no bump has happened since."""
+def lookup_page(request) -> tuple[str, tuple | None]:
+    """The current page generation, and the page stored for ``request`` if it
+    was rendered in that generation: one round trip to the cache, which
+    carries only the generation when this process holds the page itself, and
+    none when the generation watch knows no bump has happened since."""
     key = page_key(request)
     cache = page_cache()
     if key in local_pages:
         generation = generation_watch.known(cache)
         if generation is None:
             generation = read_watched(cache, [GENERATION_KEY]).get(GENERATION_KEY)
-        page = None if generation is None else local_pages.get(key, generation)
-        if page is not None:
-            return generation, page
+        if generation is not None:
+            generation = page_generation(generation)
+            page = local_pages.get(key, generation)
+            if page is not None:
+                return generation, page
     found = read_watched(cache, [GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
-        return current_generation(), None
+        return page_generation(current_generation()), None
+    generation = page_generation(generation)
     stored = found.get(key)
     if stored is None or stored[0] != generation:
         return generation, None
@@ -383,7 +452,7 @@ def lookup_page(request) -> tuple[int, tuple | None]:
     return generation, local.page
 
 
-def store_page(request, generation: int, page: tuple, lifetime: int) -> None:
+def store_page(request, generation: str, page: tuple, lifetime: int) -> None:
     """Keep ``page`` (status, headers, content) as rendered in ``generation``,
     in the shared cache and in this process."""
     key = page_key(request)

@@ -72,12 +72,10 @@ class ReaderPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Every request, not only a reader's, gives an outage the chance to
-        # end: the worker that failed to bump may be serving only editors.
         if not (
             settings.NEWSROOM_PAGE_CACHE_SECONDS
-            and cache.outage.cache_usable()
             and is_cacheable_request(request)
+            and cache.outage.cache_usable()
         ):
             return self.get_response(request)
         try:

@@ -931,3 +931,19 @@ class TaggedImage(TaggedItemBase):
                 fields=["content_object", "tag"], name="tagged_image_unique_tag"
             )
         ]
+
+
+class ContentVersion(models.Model):
+    """How many changes readers could see have been made: one row, raised in
+    the transaction of each such change (``articles.cache.record_change``).
+
+    Cached pages are stored under this number as well as the shared cache's
+    generation, so a change whose bump of the generation never reached the
+    cache (a server cut off from Redis, a worker recycled after a failed
+    bump) still makes the pages stored before it stale.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"content version {self.number}"

@@ -1,4 +1,5 @@
-"""Signal handlers: page-cache invalidation, deferred until the change commits."""
+"""Signal handlers: page-cache invalidation (counted in the change's own
+transaction, announced once it commits) and search indexing."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -19,7 +20,7 @@ from .models import (
 
 
 def invalidate_reader_pages(**kwargs) -> None:
-    transaction.on_commit(cache.bump_generation)
+    cache.record_change()
 
 
 def invalidate_if_readers_could_see(sender, instance, **kwargs) -> None:

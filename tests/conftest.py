@@ -35,10 +35,11 @@ def fresh_clock():
 
 @pytest.fixture(autouse=True)
 def fresh_local_pages():
-    """Pages a worker kept in memory, the generation it watches and a cache
-    outage it noticed never outlive the test that served them."""
+    """Pages a worker kept in memory, the generation and content version it
+    knows and a cache outage it noticed never outlive the test that served them."""
     cache.local_pages.clear()
     cache.generation_watch.forget()
+    cache.content_versions.forget()
     cache.outage.forget()
 
 
