@@ -49,9 +49,19 @@ def now() -> datetime:
         _high_water = wall
     # Measured on the wall clock in either direction: a step, forwards or
     # back, is exactly when the other servers' marks matter.
-    if _last_shared is None or abs(wall - _last_shared) >= SHARE_INTERVAL:
+    if (
+        _last_shared is None or abs(wall - _last_shared) >= SHARE_INTERVAL
+    ) and cache_answering():
         share()
     return _high_water
+
+
+def cache_answering() -> bool:
+    """False while this process rests from a cache that failed, so sharing
+    the mark does not wait for a timeout the page cache has just avoided."""
+    from .cache import outage  # articles.cache imports this module
+
+    return outage.cache_usable()
 
 
 def share() -> datetime:

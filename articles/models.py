@@ -934,8 +934,8 @@ class TaggedImage(TaggedItemBase):
 
 
 class ContentVersion(models.Model):
-    """How many changes readers could see have been made: one row, raised in
-    the transaction of each such change (``articles.cache.record_change``).
+    """How many changes readers could see have been made: one row, raised as
+    each such change commits (``articles.cache.record_change``).
 
     Cached pages are stored under this number as well as the shared cache's
     generation, so a change whose bump of the generation never reached the

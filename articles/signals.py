@@ -1,5 +1,5 @@
-"""Signal handlers: page-cache invalidation (counted in the change's own
-transaction, announced once it commits) and search indexing."""
+"""Signal handlers: page-cache invalidation, deferred until the change commits,
+and search indexing."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
