@@ -43,6 +43,7 @@ import time
 from collections import OrderedDict
 from datetime import datetime
 from typing import NamedTuple
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
@@ -269,6 +270,35 @@ def page_lifetime(generation: str) -> int:
     if stored:
         lifetime = min(lifetime, int(stored - now.timestamp()))
     return max(lifetime, 0)
+
+
+# Campaign tags and click identifiers that links shared on social media and
+# in newsletters carry. No page reads them (analytics read them in the
+# browser), and a click identifier is different on every click, so keeping
+# them would make every visitor from a shared link miss the cache.
+TRACKING_PARAMETERS = frozenset(
+    ["fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "twclid",
+     "igshid", "yclid", "mc_cid", "mc_eid", "_ga", "_gl"]
+)  # fmt: skip
+TRACKING_PREFIX = "utm_"
+
+
+def is_tracking_parameter(segment: str) -> bool:
+    name = unquote_plus(segment.partition("=")[0]).lower()
+    return name.startswith(TRACKING_PREFIX) or name in TRACKING_PARAMETERS
+
+
+def drop_tracking_parameters(request) -> None:
+    """Render and key a reader page as if its address carried no tracking
+    parameters; the others are kept as they came, in their order."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return
+    segments = query.split("&")
+    kept = [segment for segment in segments if not is_tracking_parameter(segment)]
+    if len(kept) != len(segments):
+        request.META["QUERY_STRING"] = "&".join(kept)
+        request.__dict__.pop("GET", None)  # parsed again from the new string
 
 
 def page_key(request) -> str:

@@ -66,17 +66,20 @@ class ReaderPageCacheMiddleware:
     Content-Security-Policy and the ETag were added to the response when it
     was rendered and are replayed with it. A miss renders normally and stores
     the response for at most the time until the next scheduled change.
+    Tracking parameters (``utm_*``, ``fbclid``…) are dropped from a reader's
+    address first, so visitors from shared links get the cached copy too.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (
-            settings.NEWSROOM_PAGE_CACHE_SECONDS
-            and is_cacheable_request(request)
-            and cache.outage.cache_usable()
-        ):
+        if not (settings.NEWSROOM_PAGE_CACHE_SECONDS and is_cacheable_request(request)):
+            return self.get_response(request)
+        # Dropped whether or not the cache answers, so a page is the same
+        # either way (the API's page links repeat the query string).
+        cache.drop_tracking_parameters(request)
+        if not cache.outage.cache_usable():
             return self.get_response(request)
         try:
             generation, stored = cache.lookup_page(request)

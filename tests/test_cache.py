@@ -146,6 +146,42 @@ def test_scheduled_story_appears_on_time_even_on_a_cached_page(client, page_cach
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_visitors_from_shared_links_get_the_cached_page(client, page_cache):
+    """Campaign tags and click identifiers, different on every click, do not
+    make a page miss the cache; the parameters pages read still count."""
+    story = make_article(headline="Shared widely")
+    url = story.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Cache"] == "miss"
+    for query in ("utm_source=social&utm_medium=post", "fbclid=IwAR0x7k", "GCLID=a1"):
+        shared = client.get(f"{url}?{query}")
+        assert shared["X-Cache"] == "hit"
+        assert shared.content == first.content
+    assert client.get("/search/?q=shared")["X-Cache"] == "miss"
+    assert client.get("/search/?utm_campaign=daily&q=shared")["X-Cache"] == "hit"
+    other = client.get("/search/?q=widely&fbclid=x")
+    assert other["X-Cache"] == "miss"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_tracking_parameters_never_reach_a_page_even_while_the_cache_rests(
+    client, settings
+):
+    """The API's page links repeat the query string: with or without the
+    cache answering, they carry no campaign tags."""
+    from articles import cache
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    for number in range(3):
+        make_article(headline=f"Listed {number}")
+    cache.outage.begin(ConnectionError("resting for the test"))
+    response = client.get("/api/v1/stories/?page_size=1&utm_source=newsletter")
+    assert response.status_code == 200 and "X-Cache" not in response
+    links = response.json()
+    assert "utm_source" not in str(links) and "page_size=1" in str(links)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_logged_in_staff_bypass_the_cache_and_are_never_stored(
     client, page_cache, editor
 ):
