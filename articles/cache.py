@@ -114,6 +114,12 @@ class CacheOutage:
         return True
 
 
+class KnownVersion(NamedTuple):
+    version: int
+    generation: object
+    read_at: float
+
+
 class ContentVersions:
     """The content version as this process last read it from the database,
     with the generation it was read beside.
@@ -127,27 +133,27 @@ class ContentVersions:
     """
 
     def __init__(self):
-        self._known = None  # (version, generation, read at)
+        self._known: KnownVersion | None = None
 
     def current(self, generation) -> int:
         now = time.monotonic()
         known = self._known
         if (
             known is not None
-            and known[1] == generation
-            and now - known[2] <= WATCH_TRUST_SECONDS
+            and known.generation == generation
+            and now - known.read_at <= WATCH_TRUST_SECONDS
         ):
-            return known[0]
+            return known.version
         try:
             version = read_content_version()
         except DatabaseError as error:
             if known is None:
                 raise
             logger.warning(
-                "content version unreadable, keeping %s: %s", known[0], error
+                "content version unreadable, keeping %s: %s", known.version, error
             )
-            version = known[0]
-        self._known = (version, generation, now)
+            version = known.version
+        self._known = KnownVersion(version, generation, now)
         return version
 
     def forget(self) -> None:
@@ -170,7 +176,9 @@ def read_content_version() -> int:
 class PendingBump:
     """What a transaction does once it commits: raise the content version,
     then bump the generation. One per transaction, so that a save touching
-    many rows counts as one change."""
+    many rows counts as one change. ``done`` because Django's test helper
+    ``captureOnCommitCallbacks`` runs callbacks without removing them, and a
+    later change in the same test must still count."""
 
     def __init__(self):
         self.done = False
