@@ -2,6 +2,7 @@ from functools import partial
 
 from django.conf import settings
 
+from . import reader
 from .models import Section
 
 
@@ -9,7 +10,7 @@ def menu_sections(request) -> list[Section]:
     """Every section in menu order, read once per request: the menu and the
     home page's section blocks share it."""
     if not hasattr(request, "_menu_sections"):
-        request._menu_sections = list(Section.objects.all())
+        request._menu_sections = reader.sections()
     return request._menu_sections
 
 

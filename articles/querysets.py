@@ -100,8 +100,17 @@ class ArticleQuerySet(models.QuerySet):
     def by_author(self, author):
         return self.filter(bylines__author=author)
 
-    def related_to(self, article, *, limit=4, candidates=RELATED_CANDIDATES_PER_TAG):
-        """Live stories sharing the most tags with ``article``, newest first on ties.
+    def related_to(
+        self,
+        story_id: int,
+        tag_ids: list[int],
+        *,
+        at=None,
+        limit=4,
+        candidates=RELATED_CANDIDATES_PER_TAG,
+    ):
+        """Live stories sharing the most of ``tag_ids`` with story ``story_id``,
+        newest first on ties.
 
         Only the ``candidates`` newest stories carrying each of the story's
         tags are ranked, each read by a short index range scan: a tag on
@@ -109,13 +118,12 @@ class ArticleQuerySet(models.QuerySet):
         carries it read all of them, so the cost does not grow with the
         archive.
         """
-        tag_ids = [tag.pk for tag in article.tag_list]
         if not tag_ids:
             return self.none()
         through = self.model.tags.through
-        newest = NewestTaggedStories(through, tag_ids, article.pk, candidates)
+        newest = NewestTaggedStories(through, tag_ids, story_id, candidates)
         return (
-            self.published()
+            self.published(at=at)
             .filter(pk__in=newest)
             .annotate(shared_tags=SharedTagCount(through, tag_ids))
             .order_by("-shared_tags", "-publish_at")[:limit]

@@ -142,8 +142,8 @@ def test_related_stories_rank_by_shared_tags_among_each_tags_newest_stories():
                          status=Article.Status.DRAFT)  # fmt: skip
 
     def related(**bounds):
-        story_page = Article.objects.for_story_page().get(pk=story.pk)
-        return list(Article.objects.related_to(story_page, limit=10, **bounds))
+        tag_ids = [tag.pk for tag in story.tags.all()]
+        return list(Article.objects.related_to(story.pk, tag_ids, limit=10, **bounds))
 
     assert related()[0] == old_close_match
     assert set(related()) == {old_close_match, *newer_drones, *newer_trials}

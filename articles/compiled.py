@@ -1,0 +1,181 @@
+"""Reader queries compiled to SQL once per database connection, then run with
+each request's values.
+
+Building a queryset and compiling it costs Django several times what the
+database takes to run it: on the story page, 6.5 ms of Python against 1.2 ms
+of SQLite for the same eight queries. The reader pages' hottest queries are
+still written as querysets, so "live" and a card's columns keep their one
+definition in ``querysets.py``; a ``compiled_query`` builds its queryset once
+with stand-in values, compiles it, remembers where the stand-ins landed among
+the SQL parameters, and on later calls puts the request's values there.
+
+A stand-in is chosen so that it cannot be mistaken for anything else in the
+query: a time in 1901 with odd microseconds, a control character in a string,
+a large negative number. Compiling fails loudly if a stand-in is not found
+exactly where a value was passed (a value folded into the SQL text, or
+transformed on its way in, could never be replaced).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import functools
+import itertools
+import weakref
+from collections.abc import Callable, Sequence
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+
+STAND_IN_TIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+STAND_IN_INT_BASE = -7_340_000_000
+
+
+def stand_ins_for(values: dict) -> tuple[tuple, dict]:
+    """The shape of a call (its list lengths) and a stand-in for each value."""
+    numbers = itertools.count(STAND_IN_INT_BASE, -1)
+
+    def stand_in(name, value):
+        if isinstance(value, datetime.datetime):
+            return STAND_IN_TIME
+        if isinstance(value, bool):
+            raise TypeError(f"{name}: booleans cannot be told apart; pass an int")
+        if isinstance(value, int):
+            return next(numbers)
+        if isinstance(value, str):
+            return f"\x1fstand-in {name}\x1f"
+        raise TypeError(f"{name}: no stand-in for {type(value).__name__}")
+
+    shape, stand_ins = [], {}
+    for name, value in sorted(values.items()):
+        if isinstance(value, list | tuple):
+            if not value:
+                raise ValueError(f"{name}: an empty list has no query; check first")
+            shape.append((name, len(value)))
+            stand_ins[name] = [stand_in(name, item) for item in value]
+        else:
+            shape.append(name)
+            stand_ins[name] = stand_in(name, value)
+    return tuple(shape), stand_ins
+
+
+class CompiledQuery:
+    """One queryset's SQL and the parameter positions of its values."""
+
+    def __init__(self, queryset: QuerySet, stand_ins: dict):
+        self.compiler = queryset.query.get_compiler(using=queryset.db)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        self.slots = self.locate(stand_ins)
+
+    def adapt(self, value):
+        """A value as the compiler passes it to the driver (times as text on SQLite)."""
+        if isinstance(value, datetime.datetime):
+            return self.compiler.connection.ops.adapt_datetimefield_value(value)
+        return value
+
+    def locate(self, stand_ins: dict) -> list[tuple[int, str, int | None]]:
+        """(parameter position, value name, list index) for every stand-in."""
+        slots = []
+        for name, stand_in in stand_ins.items():
+            items = (
+                enumerate(stand_in)
+                if isinstance(stand_in, list)
+                else [(None, stand_in)]
+            )
+            for index, item in items:
+                adapted = self.adapt(item)
+                positions = [
+                    position
+                    for position, param in enumerate(self.params)
+                    if type(param) is type(adapted) and param == adapted
+                ]
+                if not positions:
+                    raise ImproperlyConfigured(
+                        f"The value {name!r} does not reach the compiled query's "
+                        f"parameters unchanged, so it cannot be replaced: {self.sql}"
+                    )
+                slots.extend((position, name, index) for position in positions)
+        return slots
+
+    def rows(self, values: dict) -> list[tuple]:
+        """The query's rows for ``values``, converted as Django converts them."""
+        params = list(self.params)
+        for position, name, index in self.slots:
+            value = values[name] if index is None else values[name][index]
+            params[position] = self.adapt(value)
+        compiler = copy.copy(self.compiler)
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, tuple(params))
+        return list(compiler.results_iter(tuple_expected=True))
+
+
+# Compiled queries belong to the connection they were compiled for: each
+# thread has its own, and SQL differs between database vendors.
+_compiled_by_connection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def compiled_query(build: Callable[..., QuerySet]):
+    """Decorate a function building a ``values_list()`` queryset from keyword
+    values; calling the result returns the query's rows for those values."""
+
+    @functools.wraps(build)
+    def rows(*, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+        shape, stand_ins = stand_ins_for(values)
+        connection = connections[using]
+        compiled = _compiled_by_connection.setdefault(connection, {})
+        key = (build, shape)
+        if key not in compiled:
+            compiled[key] = CompiledQuery(build(**stand_ins).using(using), stand_ins)
+        return compiled[key].rows(values)
+
+    return rows
+
+
+class RowLayout:
+    """Where a model's columns, and those of the relations it joins, sit in a
+    ``values_list()`` row, and how to load them back into instances.
+
+    ``only`` names the columns to read (as for ``QuerySet.only()``); the
+    primary keys and the joined relations' ids are always read.
+    """
+
+    def __init__(self, model: type[Model], related=(), only=None):
+        self.model = model
+        self.parts = []
+        for relation in ("", *related):
+            part_model = (
+                model._meta.get_field(relation).related_model if relation else model
+            )
+            prefix = f"{relation}__" if relation else ""
+            fields = [
+                field
+                for field in part_model._meta.concrete_fields
+                if only is None
+                or field.primary_key
+                or f"{prefix}{field.name}" in only
+                or (not relation and field.name in related)
+            ]
+            self.parts.append((relation, part_model, fields, prefix))
+        self.names = [
+            f"{prefix}{field.name}"
+            for _relation, _model, fields, prefix in self.parts
+            for field in fields
+        ]
+
+    def load(self, row: Sequence, using: str = DEFAULT_DB_ALIAS):
+        """The instance a queryset with ``select_related(*related)`` would
+        have loaded from ``row``; columns after the layout's are ignored."""
+        start, loaded = 0, None
+        for relation, part_model, fields, _prefix in self.parts:
+            values = list(row[start : start + len(fields)])
+            start += len(fields)
+            attnames = [field.attname for field in fields]
+            if not relation:
+                loaded = part_model.from_db(using, attnames, values)
+            elif values[attnames.index(part_model._meta.pk.attname)] is None:
+                setattr(loaded, relation, None)
+            else:
+                setattr(loaded, relation, part_model.from_db(using, attnames, values))
+        return loaded

@@ -1,0 +1,172 @@
+"""The story page reads through queries compiled once (``articles.compiled``):
+the same stories, photos, bylines and tags as the querysets they come from,
+with each call's values, never a previous call's."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import reader
+from articles.compiled import compiled_query
+from articles.models import Article, Correction, StoryImage
+from tests.factories import make_article, make_author, make_image, place_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def field_values(instance):
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+    }
+
+
+def test_a_story_loads_as_the_story_page_queryset_loads_it():
+    photo = make_image(title="Dock at dawn")
+    story = make_article(
+        headline="Dry dock reopens",
+        authors=[make_author("Ana Silva"), make_author("Bo Kim")],
+        tags=["shipyards", "navy"],
+        lead_image=photo,
+        dateline="PORTSMOUTH",
+    )
+    place_photo(story, make_image(title="Crane"), caption="The new crane.")
+    place_photo(story, make_image(title="Hull"), kind=StoryImage.Kind.BODY)
+    expected = Article.objects.published().for_story_page().get(pk=story.pk)
+
+    loaded = reader.live_story(story.slug)
+
+    assert field_values(loaded) == field_values(expected)
+    assert field_values(loaded.section) == field_values(expected.section)
+    assert field_values(loaded.lead_image) == field_values(expected.lead_image)
+    assert loaded.lead_image.renditions == expected.lead_image.renditions
+    assert [a.name for a in loaded.ordered_authors] == ["Ana Silva", "Bo Kim"]
+    assert loaded.tag_list == expected.tag_list
+    assert [
+        (p.kind, p.image.title, p.caption_text) for p in loaded.image_placements
+    ] == [(p.kind, p.image.title, p.caption_text) for p in expected.image_placements]
+    assert loaded._state.adding is False
+
+
+def test_each_call_reads_its_own_story_from_the_one_compiled_query():
+    first = make_article(headline="Radar contract signed")
+    second = make_article(headline="Corvette launched", lead_image=None)
+
+    assert reader.live_story(first.slug).headline == "Radar contract signed"
+    assert reader.live_story(second.slug).headline == "Corvette launched"
+    assert reader.live_story(second.slug).lead_image is None
+    assert reader.live_story("no-such-story") is None
+
+
+def test_a_scheduled_story_appears_when_its_time_comes_and_goes_at_expiry():
+    """The time is a value of the compiled query, not a constant of its SQL."""
+    now = timezone.now()
+    story = make_article(
+        headline="Budget vote", publish_at=now + timedelta(hours=1),
+        expire_at=now + timedelta(hours=3),
+    )  # fmt: skip
+
+    assert reader.live_story(story.slug) is None
+    with time_machine.travel(now + timedelta(hours=2)):
+        assert reader.live_story(story.slug).headline == "Budget vote"
+    with time_machine.travel(now + timedelta(hours=4)):
+        assert reader.live_story(story.slug) is None
+
+
+def test_drafts_and_withdrawn_stories_are_not_read():
+    draft = make_article(status=Article.Status.DRAFT)
+    assert reader.live_story(draft.slug) is None
+
+
+def test_related_stories_match_the_queryset_for_any_number_of_tags():
+    """A story with two tags and one with three share no compiled query
+    (their lists differ in length), and each ranks as ``related_to`` does."""
+    make_article(headline="Radar and sonar", tags=["radar", "sonar", "navy"])
+    make_article(headline="Radar only", tags=["radar"])
+    make_article(headline="Navy only", tags=["navy"])
+    make_article(headline="Draft radar", tags=["radar"], status=Article.Status.DRAFT)
+    two = reader.live_story(make_article(tags=["radar", "sonar"]).slug)
+    three = reader.live_story(make_article(tags=["radar", "sonar", "navy"]).slug)
+
+    for story in (two, three):
+        tag_ids = [tag.pk for tag in story.tag_list]
+        expected = list(Article.objects.related_to(story.pk, tag_ids))
+        cards = reader.related_stories(story)
+        assert cards == expected
+        assert all(card.ordered_authors for card in cards)
+    assert [card.headline for card in reader.related_stories(three)][:1] == [
+        "Radar and sonar"
+    ]
+    untagged = reader.live_story(make_article().slug)
+    assert reader.related_stories(untagged) == []
+
+
+def test_corrections_come_oldest_first():
+    story = make_article()
+    Correction.objects.create(article=story, note="The first.")
+    Correction.objects.create(article=story, note="The second.")
+    loaded = reader.live_story(story.slug)
+    assert [c.note for c in reader.corrections(loaded)] == ["The first.", "The second."]
+
+
+def test_a_query_is_built_and_compiled_once_per_connection():
+    built = []
+
+    @compiled_query
+    def headlines(*, slug):
+        built.append(slug)
+        return Article.objects.filter(slug=slug).values_list("headline")
+
+    story = make_article(headline="Minehunter refit")
+    with CaptureQueriesContext(connection) as queries:
+        assert headlines(slug=story.slug) == [("Minehunter refit",)]
+        assert headlines(slug="elsewhere") == []
+    assert len(built) == 1 and built[0] != story.slug  # built with a stand-in
+    assert len(queries) == 2
+
+
+def test_a_value_the_compiler_transforms_is_refused_when_compiling():
+    """``icontains`` wraps the value in wildcards: it never reaches the
+    parameters as given, so it could not be replaced and must not be used."""
+
+    @compiled_query
+    def matching(*, text):
+        return Article.objects.filter(headline__icontains=text).values_list("pk")
+
+    with pytest.raises(ImproperlyConfigured, match="'text' does not reach"):
+        matching(text="radar")
+
+
+def test_values_without_a_stand_in_are_refused():
+    @compiled_query
+    def by_ids(*, ids):
+        return Article.objects.filter(pk__in=ids).values_list("pk")
+
+    with pytest.raises(ValueError, match="empty list"):
+        by_ids(ids=[])
+    with pytest.raises(TypeError, match="booleans"):
+        by_ids(ids=[True])
+    story = make_article()
+    assert by_ids(ids=[story.pk, story.pk + 1000]) == [(story.pk,)]
+
+
+def test_the_story_page_renders_what_it_loaded(client):
+    photo = make_image(title="Harbour", caption="Library caption")
+    story = make_article(
+        headline="Patrol boats delivered", lead_image=photo, tags=["patrol boats"],
+        lead_image_caption="Two boats at the quay.",
+    )  # fmt: skip
+    make_article(headline="More patrol boats", tags=["patrol boats"])
+    Correction.objects.create(article=story, note="The quay was misnamed.")
+
+    page = client.get(story.get_absolute_url()).content.decode()
+
+    assert "Patrol boats delivered" in page
+    assert "Two boats at the quay." in page
+    assert "More patrol boats" in page
+    assert "The quay was misnamed." in page
