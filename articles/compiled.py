@@ -18,7 +18,6 @@ transformed on its way in, could never be replaced).
 
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
 import itertools
@@ -69,6 +68,10 @@ class CompiledQuery:
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
         self.slots = self.locate(stand_ins)
+        selected = self.compiler.select[: self.compiler.col_count]
+        self.converters = self.compiler.get_converters(
+            [expression for expression, _sql, _alias in selected]
+        )
 
     def adapt(self, value):
         """A value as the compiler passes it to the driver (times as text on SQLite)."""
@@ -100,15 +103,20 @@ class CompiledQuery:
                 slots.extend((position, name, index) for position in positions)
         return slots
 
-    def rows(self, values: dict) -> list[tuple]:
+    def rows(self, values: dict) -> list[Sequence]:
         """The query's rows for ``values``, converted as Django converts them."""
         params = list(self.params)
         for position, name, index in self.slots:
             value = values[name] if index is None else values[name][index]
             params[position] = self.adapt(value)
-        compiler = copy.copy(self.compiler)
-        compiler.as_sql = lambda *args, **kwargs: (self.sql, tuple(params))
-        return list(compiler.results_iter(tuple_expected=True))
+        with self.compiler.connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.compiler.has_extra_select:
+            rows = [row[: self.compiler.col_count] for row in rows]
+        if not self.converters:
+            return rows
+        return list(self.compiler.apply_converters(rows, self.converters))
 
 
 # Compiled queries belong to the connection they were compiled for: each
@@ -116,18 +124,31 @@ class CompiledQuery:
 _compiled_by_connection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+# Beyond this many queries on one connection (deep pages of long listings
+# each compile their own), the oldest are forgotten and compiled again when
+# next asked for.
+MAX_COMPILED_PER_CONNECTION = 500
+
+
 def compiled_query(build: Callable[..., QuerySet]):
-    """Decorate a function building a ``values_list()`` queryset from keyword
-    values; calling the result returns the query's rows for those values."""
+    """Decorate a function building a ``values_list()`` queryset; calling the
+    result returns the query's rows.
+
+    Positional arguments shape the SQL (a listing's kind, a slice's bounds)
+    and each distinct set is compiled on its own; keyword arguments are the
+    values put in place of stand-ins on every call.
+    """
 
     @functools.wraps(build)
-    def rows(*, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+    def rows(*shaping, using: str = DEFAULT_DB_ALIAS, **values) -> list[Sequence]:
         shape, stand_ins = stand_ins_for(values)
-        connection = connections[using]
-        compiled = _compiled_by_connection.setdefault(connection, {})
-        key = (build, shape)
+        compiled = _compiled_by_connection.setdefault(connections[using], {})
+        key = (build, shaping, shape)
         if key not in compiled:
-            compiled[key] = CompiledQuery(build(**stand_ins).using(using), stand_ins)
+            if len(compiled) >= MAX_COMPILED_PER_CONNECTION:
+                del compiled[next(iter(compiled))]
+            queryset = build(*shaping, **stand_ins).using(using)
+            compiled[key] = CompiledQuery(queryset, stand_ins)
         return compiled[key].rows(values)
 
     return rows

@@ -95,7 +95,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(section=section)
 
     def tagged(self, tag):
-        return self.filter(tags__slug=tag.slug)
+        """Stories carrying ``tag`` (a tag or its id)."""
+        return self.filter(tags=tag)
 
     def by_author(self, author):
         return self.filter(bylines__author=author)

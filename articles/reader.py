@@ -1,4 +1,5 @@
-"""What the story page and the menu read, through queries compiled once.
+"""What the story page, the listings and the menu read, through queries
+compiled once.
 
 Each query below is an ordinary queryset from ``querysets.py`` (``published()``
 decides what is live, as everywhere), compiled once per connection by
@@ -11,9 +12,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Count, Value
+from django.db.models.expressions import RawSQL
+from taggit.models import Tag
+
 from . import clock
 from .compiled import RowLayout, compiled_query
-from .models import Article, Byline, Correction, Section, StoryImage, TaggedArticle
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    Section,
+    StoryImage,
+    TaggedArticle,
+)
 from .querysets import CARD_FIELDS
 
 STORY = RowLayout(Article, related=("section", "lead_image"))
@@ -23,6 +36,16 @@ TAG_LINK = RowLayout(TaggedArticle, related=("tag",))
 PLACEMENT = RowLayout(StoryImage, related=("image",))
 CORRECTION = RowLayout(Correction)
 SECTION = RowLayout(Section)
+TAG = RowLayout(Tag)
+AUTHOR = RowLayout(Author, related=("photo",))
+
+# How a listing narrows the live stories, by the id it is given.
+LISTINGS = {
+    "all": lambda live, key: live,
+    "section": lambda live, key: live.in_section(key),
+    "tag": lambda live, key: live.tagged(key),
+    "author": lambda live, key: live.by_author(key),
+}
 
 
 @compiled_query
@@ -74,6 +97,55 @@ def section_rows():
     return Section.objects.values_list(*SECTION.names)
 
 
+@compiled_query
+def tag_rows(*, slug):
+    return Tag.objects.filter(slug=slug).values_list(*TAG.names)
+
+
+@compiled_query
+def author_rows(*, slug):
+    return Author.objects.filter(slug=slug).values_list(*AUTHOR.names)
+
+
+@compiled_query
+def listing_rows(kind, start, stop, *, now, key=None):
+    live = LISTINGS[kind](Article.objects.published(at=now), key)
+    return live.newest_first().values_list(*CARD.names)[start:stop]
+
+
+@compiled_query
+def listing_count_rows(kind, *, now, key=None):
+    live = LISTINGS[kind](Article.objects.published(at=now), key)
+    # Grouped by a constant, which Django leaves out: one row, the count.
+    return live.order_by().values(all=Value(1)).annotate(n=Count("pk")).values_list("n")
+
+
+@compiled_query
+def section_block_rows(per_section, *, section_ids, now):
+    """The ``per_section`` newest live stories of each section.
+
+    Each section's newest ids come from a small index range scan, joined
+    with UNION ALL so the database looks the stories up by primary key
+    (OR-ing one ``IN`` per section made PostgreSQL scan every live story).
+    """
+    live = Article.objects.published(at=now)
+    newest = [
+        live.in_section(section_id)
+        .newest_first()
+        .values("pk")[:per_section]
+        .query.sql_with_params()
+        for section_id in section_ids
+    ]
+    union = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) AS newest_{index}"  # noqa: S608 (compiled by Django)
+        for index, (sql, _params) in enumerate(newest)
+    )
+    params = [param for _sql, section_params in newest for param in section_params]
+    # The SQL is Django's own compilation of the querysets above.
+    chosen = live.filter(pk__in=RawSQL(union, params))  # noqa: S611
+    return chosen.newest_first().values_list(*CARD.names)
+
+
 def live_story(slug: str) -> Article | None:
     """The live story at ``slug`` with its section, lead photo, bylines,
     tags and photo placements (``for_story_page()``'s), or None."""
@@ -109,6 +181,66 @@ def corrections(story: Article) -> list[Correction]:
 def sections() -> list[Section]:
     """Every section in menu order."""
     return [SECTION.load(row) for row in section_rows()]
+
+
+def tag(slug: str) -> Tag | None:
+    rows = tag_rows(slug=slug)
+    return TAG.load(rows[0]) if rows else None
+
+
+def author(slug: str) -> Author | None:
+    """The author at ``slug`` with their photo, or None."""
+    rows = author_rows(slug=slug)
+    return AUTHOR.load(rows[0]) if rows else None
+
+
+class LiveStories:
+    """A listing's live story cards, newest first, for ``Paginator``: counted
+    and sliced by compiled queries, with bylines attached to each slice.
+
+    ``kind`` is a key of ``LISTINGS``; ``key`` the id of its section, tag or
+    author.
+    """
+
+    def __init__(self, kind: str = "all", key: int | None = None):
+        self.kind = kind
+        self.values = {"now": clock.now()}
+        if key is not None:
+            self.values["key"] = key
+
+    def count(self) -> int:
+        return listing_count_rows(self.kind, **self.values)[0][0]
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, bounds: slice) -> list[Article]:
+        if not isinstance(bounds, slice) or bounds.step is not None:
+            raise TypeError("Live stories are read a page at a time, by a slice.")
+        start, stop = bounds.start or 0, bounds.stop
+        rows = listing_rows(self.kind, start, stop, **self.values)
+        cards = [CARD.load(row) for row in rows]
+        attach_bylines(cards)
+        return cards
+
+
+def section_blocks(sections: list[Section], per_section: int):
+    """(section, its newest live story cards) for each section with any."""
+    if not sections:
+        return []
+    rows = section_block_rows(
+        per_section, section_ids=[section.pk for section in sections], now=clock.now()
+    )
+    cards = [CARD.load(row) for row in rows]
+    attach_bylines(cards)
+    by_section = {section.pk: [] for section in sections}
+    for card in cards:
+        by_section[card.section_id].append(card)
+    return [
+        (section, by_section[section.pk])
+        for section in sections
+        if by_section[section.pk]
+    ]
 
 
 def attach_bylines(stories: list[Article]) -> None:

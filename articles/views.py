@@ -2,9 +2,8 @@
 
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature, TimestampSigner
-from django.db.models.expressions import RawSQL
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import escape_uri_path
@@ -17,11 +16,10 @@ from django.views.generic import (
     TemplateView,
     YearArchiveView,
 )
-from taggit.models import Tag
 
 from . import clock, reader, revisions, search
 from .context_processors import menu_sections
-from .models import Article, Author, Correction, PreviewLink, Section
+from .models import Article, Correction, PreviewLink
 
 PAGE_SIZE = 20
 HOME_LATEST = 12
@@ -53,48 +51,15 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        live = Article.objects.published().for_listing().newest_first()
-        latest = list(live[: HOME_LATEST + 1])
-        sections = menu_sections(self.request)
+        latest = reader.LiveStories()[: HOME_LATEST + 1]
         context.update(
             lead=latest[0] if latest else None,
             latest=latest[1:],
-            section_blocks=self.section_blocks(sections, live),
+            section_blocks=reader.section_blocks(
+                menu_sections(self.request), HOME_PER_SECTION
+            ),
         )
         return context
-
-    @staticmethod
-    def section_blocks(sections, live):
-        """The newest few stories of each section, in one query for all sections.
-
-        Each section's newest ids come from a small index range scan, joined
-        with UNION ALL so the database looks the stories up by primary key
-        (OR-ing one ``IN`` per section made PostgreSQL scan every live story).
-        """
-        if not sections:
-            return []
-        newest = [
-            live.filter(section=section)
-            .order_by("-publish_at", "-pk")
-            .values("pk")[:HOME_PER_SECTION]
-            .query.sql_with_params()
-            for section in sections
-        ]
-        union = " UNION ALL ".join(
-            f"SELECT * FROM ({sql}) AS newest_{index}"  # noqa: S608 (compiled by Django)
-            for index, (sql, _params) in enumerate(newest)
-        )
-        params = [param for _sql, section_params in newest for param in section_params]
-        # The SQL is Django's own compilation of the querysets above.
-        stories = live.filter(pk__in=RawSQL(union, params))  # noqa: S611
-        by_section = {section.pk: [] for section in sections}
-        for story in stories:
-            by_section[story.section_id].append(story)
-        return [
-            (section, by_section[section.pk])
-            for section in sections
-            if by_section[section.pk]
-        ]
 
 
 class StoryView(TemplateView):
@@ -121,39 +86,45 @@ class StoryView(TemplateView):
         )
 
 
-class SectionView(SafePaginationMixin, PublishedStoriesMixin, ListView):
+class SectionView(SafePaginationMixin, ListView):
     template_name = "articles/section.html"
     context_object_name = "stories"
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return super().get_queryset().in_section(self.section)
+        slug = self.kwargs["slug"]
+        menu = menu_sections(self.request)
+        self.section = next((s for s in menu if s.slug == slug), None)
+        if self.section is None:
+            raise Http404("No such section.")
+        return reader.LiveStories("section", self.section.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class TagView(SafePaginationMixin, PublishedStoriesMixin, ListView):
+class TagView(SafePaginationMixin, ListView):
     template_name = "articles/tag.html"
     context_object_name = "stories"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().tagged(self.tag)
+        self.tag = reader.tag(self.kwargs["slug"])
+        if self.tag is None:
+            raise Http404("No such tag.")
+        return reader.LiveStories("tag", self.tag.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class AuthorView(SafePaginationMixin, PublishedStoriesMixin, ListView):
+class AuthorView(SafePaginationMixin, ListView):
     template_name = "articles/author.html"
     context_object_name = "stories"
 
     def get_queryset(self):
-        self.author = get_object_or_404(
-            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
-        )
-        return super().get_queryset().by_author(self.author)
+        self.author = reader.author(self.kwargs["slug"])
+        if self.author is None:
+            raise Http404("No such author.")
+        return reader.LiveStories("author", self.author.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

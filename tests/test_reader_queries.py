@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -170,3 +170,91 @@ def test_the_story_page_renders_what_it_loaded(client):
     assert "Two boats at the quay." in page
     assert "More patrol boats" in page
     assert "The quay was misnamed." in page
+
+
+def card_headlines(cards):
+    return [card.headline for card in cards]
+
+
+def test_listings_count_and_page_as_their_querysets_do():
+    from articles.models import Section
+
+    naval = Section.objects.create(name="Naval desk", slug="naval-desk")
+    writer = make_author("Ines Duarte")
+    now = timezone.now()
+    for index in range(7):
+        make_article(
+            headline=f"Naval {index}", section=naval, authors=[writer],
+            tags=["fleet"], publish_at=now - timedelta(minutes=index + 1),
+        )  # fmt: skip
+    make_article(headline="Draft naval", section=naval, tags=["fleet"],
+                 status=Article.Status.DRAFT)  # fmt: skip
+    make_article(headline="Elsewhere", tags=["other"])
+    fleet = reader.tag("fleet")
+    live = Article.objects.published().for_listing().newest_first()
+    cases = [
+        (reader.LiveStories(), live),
+        (reader.LiveStories("section", naval.pk), live.in_section(naval)),
+        (reader.LiveStories("tag", fleet.pk), live.tagged(fleet)),
+        (reader.LiveStories("author", writer.pk), live.by_author(writer)),
+    ]
+    for stories, queryset in cases:
+        assert stories.count() == queryset.count() == len(stories)
+        for bounds in (slice(0, 3), slice(3, 6), slice(6, 9)):
+            page = stories[bounds]
+            assert card_headlines(page) == card_headlines(queryset[bounds])
+            assert all(card.ordered_authors for card in page)
+    assert card_headlines(reader.LiveStories("tag", fleet.pk)[0:2]) == [
+        "Naval 0",
+        "Naval 1",
+    ]
+    assert reader.author(writer.slug).name == "Ines Duarte"
+    assert reader.tag("no-such-tag") is None
+    assert reader.author("no-such-author") is None
+    with pytest.raises(TypeError, match="by a slice"):
+        reader.LiveStories()[0]
+
+
+def test_a_listing_shows_a_scheduled_story_once_its_time_comes():
+    now = timezone.now()
+    make_article(headline="Due at noon", publish_at=now + timedelta(hours=1))
+    assert "Due at noon" not in card_headlines(reader.LiveStories()[0:5])
+    with time_machine.travel(now + timedelta(hours=2)):
+        assert card_headlines(reader.LiveStories()[0:1]) == ["Due at noon"]
+
+
+def test_section_blocks_hold_each_sections_newest_live_stories():
+    from articles.models import Section
+
+    desks = [Section.objects.create(name=f"Desk {n}", slug=f"desk-{n}") for n in "abc"]
+    now = timezone.now()
+    for index in range(5):
+        make_article(headline=f"A{index}", section=desks[0],
+                     publish_at=now - timedelta(minutes=index + 1))  # fmt: skip
+    make_article(headline="B0", section=desks[1])
+    make_article(headline="B draft", section=desks[1], status=Article.Status.DRAFT)
+
+    blocks = reader.section_blocks(desks, 4)
+
+    assert [(section.name, card_headlines(cards)) for section, cards in blocks] == [
+        ("Desk a", ["A0", "A1", "A2", "A3"]),
+        ("Desk b", ["B0"]),
+    ]
+
+
+def test_deep_pages_compile_their_own_queries_up_to_a_bound(monkeypatch):
+    """Each page's bounds are part of its SQL; a connection keeps at most
+    ``MAX_COMPILED_PER_CONNECTION`` compiled queries, forgetting the oldest."""
+    from articles import compiled
+
+    monkeypatch.setattr(compiled, "MAX_COMPILED_PER_CONNECTION", 3)
+    wrapper = connections["default"]
+    monkeypatch.setitem(compiled._compiled_by_connection, wrapper, {})
+    now = timezone.now()
+    for index in range(6):
+        make_article(headline=f"Story {index}",
+                     publish_at=now - timedelta(minutes=index + 1))  # fmt: skip
+    stories = reader.LiveStories()
+    pages = [card_headlines(stories[start : start + 1]) for start in range(6)]
+    assert pages == [[f"Story {index}"] for index in range(6)]
+    assert len(compiled._compiled_by_connection[wrapper]) == 3
