@@ -1,4 +1,4 @@
-"""Reader and media URLs, worked out once per process.
+"""Reader, media and static file URLs, worked out once per process.
 
 A listing page links to dozens of stories, sections and authors and lists
 hundreds of image renditions; ``reverse()`` and ``Storage.url()`` redo the
@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 URLS_KEPT = 4096
@@ -36,7 +37,14 @@ def media_url(name: str) -> str:
     return default_storage.url(name)
 
 
+@lru_cache(maxsize=URLS_KEPT)
+def static_url(path: str) -> str:
+    """``static(path)`` (the hashed name from the manifest), remembered."""
+    return static(path)
+
+
 @receiver(setting_changed)
 def forget_urls(**kwargs) -> None:
     _reverse.cache_clear()
     media_url.cache_clear()
+    static_url.cache_clear()

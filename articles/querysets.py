@@ -117,15 +117,19 @@ class ArticleQuerySet(models.QuerySet):
         tags are ranked, each read by a short index range scan: a tag on
         thousands of stories would otherwise make every story page that
         carries it read all of them, so the cost does not grow with the
-        archive.
+        archive. The stories in most of those lists are chosen, and shown by
+        how many of the tags they carry.
         """
         if not tag_ids:
             return self.none()
         through = self.model.tags.through
+        live = self.published(at=at)
         newest = NewestTaggedStories(through, tag_ids, story_id, candidates)
+        chosen = MostListedStories(
+            newest, live.order_by().values("pk", "publish_at"), limit
+        )
         return (
-            self.published(at=at)
-            .filter(pk__in=newest)
+            live.filter(pk__in=chosen)
             .annotate(shared_tags=SharedTagCount(through, tag_ids))
             .order_by("-shared_tags", "-publish_at")[:limit]
         )
@@ -211,3 +215,43 @@ class NewestTaggedStories(TagLinkExpression):
             for value in (tag_id, self.exclude, self.per_tag)
         ]
         return f"({sql})", params
+
+
+class MostListedStories(models.Expression):
+    """The ids of the ``limit`` stories of ``live`` found in most of the
+    lists of ``newest``, newest first on ties, as a subquery for ``pk__in``.
+
+    A story is chosen by how many of the story's tags list it among their
+    newest stories, in one grouping of the lists before any card column is
+    read: on PostgreSQL at 100 000 stories 2.9 against 6.1 ms a story page,
+    on SQLite 0.77 against 1.26 ms, against ranking every candidate's row by
+    all the tags it carries. The two differ only for a story carrying a tag
+    among whose newest it is not; counting its other tags too (one more
+    join) gave back most of the time on PostgreSQL and all of it on SQLite.
+    """
+
+    output_field = models.BigIntegerField()
+
+    def __init__(self, newest: NewestTaggedStories, live, limit: int):
+        super().__init__()
+        self.newest, self.live, self.limit = newest, live, limit
+
+    def as_sql(self, compiler, connection):
+        quote = connection.ops.quote_name
+        lists_sql, lists_params = self.newest.as_sql(compiler, connection)
+        live_sql, live_params = self.live.query.get_compiler(
+            connection=connection
+        ).as_sql()
+        _table, story_column, _tag = self.newest.link_names(connection)
+        # ``live`` selects ``values("pk", "publish_at")``, so named.
+        story_id, published = quote("pk"), quote("publish_at")
+        sql = (
+            f"(SELECT ranked.story FROM (SELECT link.{story_column} AS story,"  # noqa: S608 (quoted names and Django's SQL)
+            f" COUNT(*) AS listed, MAX(live.{published}) AS newest"
+            f" FROM {lists_sql} AS link"
+            f" JOIN ({live_sql}) AS live ON live.{story_id} = link.{story_column}"
+            f" GROUP BY link.{story_column}"
+            f" ORDER BY listed DESC, newest DESC, link.{story_column} DESC"
+            f" LIMIT %s) AS ranked)"
+        )
+        return sql, (*lists_params, *live_params, self.limit)

