@@ -5,6 +5,7 @@ Every value can be changed from the environment, e.g.
 ``newsroom/settings.py``; this file only shapes the worker processes.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -33,6 +34,20 @@ max_requests_jitter = max_requests // 10
 # Django and the app are imported once, before forking: faster starts, shared
 # memory, and a broken configuration stops the master instead of every worker.
 preload_app = True
+
+
+def when_ready(server):
+    """Move everything the preloaded app made (Django, the URLconf, settings,
+    modules) out of the garbage collector's reach before the workers fork.
+
+    Those objects live as long as the process; the collector scanned them
+    again and again as requests allocated, about a tenth of an uncached page's
+    time. Frozen, the forked workers also leave their memory pages shared
+    with the master instead of writing collector bookkeeping into them.
+    """
+    gc.freeze()
+
+
 # Worker heartbeats on a memory file system never stall on a slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn heartbeat files)
 

@@ -2,6 +2,7 @@
 Django's deployment checklist, gunicorn serves the app, logs are one JSON
 object per line, static files are cached for long, uploads can go to S3."""
 
+import gc
 import io
 import json
 import logging
@@ -224,6 +225,19 @@ def test_gunicorn_runs_two_workers_per_cpu_plus_one(monkeypatch):
     assert gunicorn_config(monkeypatch, cpus=4)["workers"] == 9
     assert gunicorn_config(monkeypatch, cpus=64)["workers"] == 12
     assert gunicorn_config(monkeypatch, cpus=64, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_gunicorn_freezes_the_preloaded_app_out_of_the_collectors_reach(monkeypatch):
+    """Before the workers fork, the objects the app was loaded with are moved
+    to the collector's permanent generation, so requests never rescan them."""
+    config = gunicorn_config(monkeypatch)
+    assert config["preload_app"] is True
+    gc.unfreeze()
+    try:
+        config["when_ready"](None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
 
 
 def test_gunicorn_config_times_out_logs_to_stdout_and_binds_from_the_environment(
