@@ -32,8 +32,16 @@ STAND_IN_TIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.U
 STAND_IN_INT_BASE = -7_340_000_000
 
 
-def stand_ins_for(values: dict) -> tuple[tuple, dict]:
-    """The shape of a call (its list lengths) and a stand-in for each value."""
+def shape_of(values: dict) -> tuple:
+    """What makes two calls' SQL differ: the names given and their list lengths."""
+    return tuple(
+        (name, len(value)) if isinstance(value, list | tuple) else name
+        for name, value in sorted(values.items())
+    )
+
+
+def stand_ins_for(values: dict) -> dict:
+    """A stand-in for each value (and each item of a list value)."""
     numbers = itertools.count(STAND_IN_INT_BASE, -1)
 
     def stand_in(name, value):
@@ -47,17 +55,15 @@ def stand_ins_for(values: dict) -> tuple[tuple, dict]:
             return f"\x1fstand-in {name}\x1f"
         raise TypeError(f"{name}: no stand-in for {type(value).__name__}")
 
-    shape, stand_ins = [], {}
+    stand_ins = {}
     for name, value in sorted(values.items()):
         if isinstance(value, list | tuple):
             if not value:
                 raise ValueError(f"{name}: an empty list has no query; check first")
-            shape.append((name, len(value)))
             stand_ins[name] = [stand_in(name, item) for item in value]
         else:
-            shape.append(name)
             stand_ins[name] = stand_in(name, value)
-    return tuple(shape), stand_ins
+    return stand_ins
 
 
 class CompiledQuery:
@@ -141,12 +147,12 @@ def compiled_query(build: Callable[..., QuerySet]):
 
     @functools.wraps(build)
     def rows(*shaping, using: str = DEFAULT_DB_ALIAS, **values) -> list[Sequence]:
-        shape, stand_ins = stand_ins_for(values)
         compiled = _compiled_by_connection.setdefault(connections[using], {})
-        key = (build, shaping, shape)
+        key = (build, shaping, shape_of(values))
         if key not in compiled:
             if len(compiled) >= MAX_COMPILED_PER_CONNECTION:
                 del compiled[next(iter(compiled))]
+            stand_ins = stand_ins_for(values)
             queryset = build(*shaping, **stand_ins).using(using)
             compiled[key] = CompiledQuery(queryset, stand_ins)
         return compiled[key].rows(values)
@@ -164,7 +170,7 @@ class RowLayout:
 
     def __init__(self, model: type[Model], related=(), only=None):
         self.model = model
-        self.parts = []
+        self.parts, self.names = [], []
         for relation in ("", *related):
             part_model = (
                 model._meta.get_field(relation).related_model if relation else model
@@ -178,24 +184,21 @@ class RowLayout:
                 or f"{prefix}{field.name}" in only
                 or (not relation and field.name in related)
             ]
-            self.parts.append((relation, part_model, fields, prefix))
-        self.names = [
-            f"{prefix}{field.name}"
-            for _relation, _model, fields, prefix in self.parts
-            for field in fields
-        ]
+            attnames = [field.attname for field in fields]
+            pk_index = attnames.index(part_model._meta.pk.attname)
+            self.parts.append((relation, part_model, attnames, pk_index))
+            self.names.extend(f"{prefix}{field.name}" for field in fields)
 
     def load(self, row: Sequence, using: str = DEFAULT_DB_ALIAS):
         """The instance a queryset with ``select_related(*related)`` would
         have loaded from ``row``; columns after the layout's are ignored."""
         start, loaded = 0, None
-        for relation, part_model, fields, _prefix in self.parts:
-            values = list(row[start : start + len(fields)])
-            start += len(fields)
-            attnames = [field.attname for field in fields]
+        for relation, part_model, attnames, pk_index in self.parts:
+            values = list(row[start : start + len(attnames)])
+            start += len(attnames)
             if not relation:
                 loaded = part_model.from_db(using, attnames, values)
-            elif values[attnames.index(part_model._meta.pk.attname)] is None:
+            elif values[pk_index] is None:
                 setattr(loaded, relation, None)
             else:
                 setattr(loaded, relation, part_model.from_db(using, attnames, values))

@@ -11,9 +11,9 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import reader
+from articles import compiled, reader
 from articles.compiled import compiled_query
-from articles.models import Article, Correction, StoryImage
+from articles.models import Article, Correction, Section, StoryImage
 from tests.factories import make_article, make_author, make_image, place_photo
 
 pytestmark = pytest.mark.django_db
@@ -177,8 +177,6 @@ def card_headlines(cards):
 
 
 def test_listings_count_and_page_as_their_querysets_do():
-    from articles.models import Section
-
     naval = Section.objects.create(name="Naval desk", slug="naval-desk")
     writer = make_author("Ines Duarte")
     now = timezone.now()
@@ -224,8 +222,6 @@ def test_a_listing_shows_a_scheduled_story_once_its_time_comes():
 
 
 def test_section_blocks_hold_each_sections_newest_live_stories():
-    from articles.models import Section
-
     desks = [Section.objects.create(name=f"Desk {n}", slug=f"desk-{n}") for n in "abc"]
     now = timezone.now()
     for index in range(5):
@@ -245,8 +241,6 @@ def test_section_blocks_hold_each_sections_newest_live_stories():
 def test_deep_pages_compile_their_own_queries_up_to_a_bound(monkeypatch):
     """Each page's bounds are part of its SQL; a connection keeps at most
     ``MAX_COMPILED_PER_CONNECTION`` compiled queries, forgetting the oldest."""
-    from articles import compiled
-
     monkeypatch.setattr(compiled, "MAX_COMPILED_PER_CONNECTION", 3)
     wrapper = connections["default"]
     monkeypatch.setitem(compiled._compiled_by_connection, wrapper, {})
