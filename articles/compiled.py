@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 STAND_IN_TIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
 STAND_IN_INT_BASE = -7_340_000_000
@@ -197,9 +199,40 @@ class RowLayout:
             values = list(row[start : start + len(attnames)])
             start += len(attnames)
             if not relation:
-                loaded = part_model.from_db(using, attnames, values)
+                loaded = instance_from_db(part_model, using, attnames, values)
             elif values[pk_index] is None:
                 setattr(loaded, relation, None)
             else:
-                setattr(loaded, relation, part_model.from_db(using, attnames, values))
+                related = instance_from_db(part_model, using, attnames, values)
+                setattr(loaded, relation, related)
         return loaded
+
+
+def instance_from_db(model: type[Model], using: str, attnames, values) -> Model:
+    """``model.from_db(using, attnames, values)``, for a model that keeps
+    Django's ``__init__`` and ``from_db`` and has no init signal receivers.
+
+    ``Model.__init__`` walks every field of the model to set each value
+    through its descriptor; a story page loads some forty instances, and
+    that walk cost more than everything else about loading them. For a fresh
+    instance each of those descriptors only stores the value in the
+    instance's ``__dict__``, so the values are stored there directly, with
+    the state ``from_db`` gives. Columns not read stay deferred, as
+    ``from_db`` leaves them. Any other model is loaded by ``from_db``.
+    """
+    if not _loads_plainly(model):
+        return model.from_db(using, attnames, values)
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, using
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    return instance
+
+
+def _loads_plainly(model: type[Model]) -> bool:
+    return (
+        model.__init__ is Model.__init__
+        and model.from_db.__func__ is Model.from_db.__func__
+        and not pre_init.has_listeners(model)
+        and not post_init.has_listeners(model)
+    )

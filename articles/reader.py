@@ -11,6 +11,7 @@ so templates and helpers cannot tell the difference.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db.models import Count, Value
 from django.db.models.expressions import RawSQL
@@ -149,14 +150,40 @@ def section_block_rows(per_section, *, section_ids, now):
     return chosen.newest_first().values_list(*CARD.names)
 
 
+class StoryPage(NamedTuple):
+    story: Article
+    related: list[Article]
+    corrections: list[Correction]
+
+
+def story_page(slug: str) -> StoryPage | None:
+    """What the story page shows of the live story at ``slug``, or None: the
+    story as ``live_story()`` gives it, its related cards and corrections.
+
+    The bylines of the story and of its cards are read in one query.
+    """
+    story = _live_story_without_bylines(slug)
+    if story is None:
+        return None
+    related = _related_cards(story)
+    attach_bylines([story, *related])
+    return StoryPage(story, related, corrections(story))
+
+
 def live_story(slug: str) -> Article | None:
     """The live story at ``slug`` with its section, lead photo, bylines,
     tags and photo placements (``for_story_page()``'s), or None."""
+    story = _live_story_without_bylines(slug)
+    if story is not None:
+        attach_bylines([story])
+    return story
+
+
+def _live_story_without_bylines(slug: str) -> Article | None:
     rows = live_story_rows(slug=slug, now=clock.now())
     if not rows:
         return None
     story = STORY.load(rows[0])
-    attach_bylines([story])
     story.prefetched_tag_links = [
         TAG_LINK.load(row) for row in tag_link_rows(story_ids=[story.pk])
     ]
@@ -168,13 +195,17 @@ def live_story(slug: str) -> Article | None:
 
 def related_stories(story: Article) -> list[Article]:
     """Story cards for the live stories sharing most tags with ``story``."""
+    cards = _related_cards(story)
+    attach_bylines(cards)
+    return cards
+
+
+def _related_cards(story: Article) -> list[Article]:
     tag_ids = [tag.pk for tag in story.tag_list]
     if not tag_ids:
         return []
     rows = related_story_rows(story_id=story.pk, tag_ids=tag_ids, now=clock.now())
-    cards = [CARD.load(row) for row in rows]
-    attach_bylines(cards)
-    return cards
+    return [CARD.load(row) for row in rows]
 
 
 def corrections(story: Article) -> list[Correction]:

@@ -70,9 +70,10 @@ class StoryView(TemplateView):
     template_name = "articles/story.html"
 
     def get(self, request, *args, **kwargs):
-        story = reader.live_story(self.kwargs["slug"])
-        if story is None:
+        page = reader.story_page(self.kwargs["slug"])
+        if page is None:
             raise Http404("No such story.")
+        story = page.story
         canonical = story.get_absolute_url()
         if escape_uri_path(request.path) != canonical:
             return redirect(canonical, permanent=True)
@@ -80,8 +81,8 @@ class StoryView(TemplateView):
             self.get_context_data(
                 story=story,
                 object=story,
-                related=reader.related_stories(story),
-                corrections=reader.corrections(story),
+                related=page.related,
+                corrections=page.corrections,
             )
         )
 

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -104,6 +105,27 @@ def test_related_stories_match_the_queryset_for_any_number_of_tags():
     ]
     untagged = reader.live_story(make_article().slug)
     assert reader.related_stories(untagged) == []
+
+
+def test_the_story_page_reads_every_byline_in_one_query():
+    """The story's bylines and its related cards' come from one query, each
+    story with its own authors in byline order."""
+    ana, bo, cy = make_author("Ana Silva"), make_author("Bo Kim"), make_author("Cy Ode")
+    make_article(headline="Older radar story", authors=[cy], tags=["radar"])
+    story = make_article(headline="Radar deal", authors=[bo, ana], tags=["radar"])
+    Correction.objects.create(article=story, note="A date was wrong.")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.story_page(story.slug)
+    byline_queries = [q for q in queries if '"articles_byline"' in q["sql"]]
+
+    assert len(byline_queries) == 1
+    assert [a.name for a in page.story.ordered_authors] == ["Bo Kim", "Ana Silva"]
+    assert [
+        (c.headline, [a.name for a in c.ordered_authors]) for c in page.related
+    ] == [("Older radar story", ["Cy Ode"])]
+    assert [c.note for c in page.corrections] == ["A date was wrong."]
+    assert reader.story_page("no-such-story") is None
 
 
 def test_corrections_come_oldest_first():
@@ -252,3 +274,40 @@ def test_deep_pages_compile_their_own_queries_up_to_a_bound(monkeypatch):
     pages = [card_headlines(stories[start : start + 1]) for start in range(6)]
     assert pages == [[f"Story {index}"] for index in range(6)]
     assert len(compiled._compiled_by_connection[wrapper]) == 3
+
+
+def test_instances_load_as_from_db_loads_them():
+    """Loaded without ``Model.__init__``, an instance is indistinguishable
+    from ``from_db``'s: same values and state, deferred columns read when
+    used, and saving it updates its row rather than inserting another."""
+    story = make_article(headline="Harbour dredged", standfirst="Deeper berths.")
+    names = ["id", "headline", "section_id"]
+    values = [story.pk, "Harbour dredged", story.section_id]
+
+    plain = compiled.instance_from_db(Article, "default", names, list(values))
+    expected = Article.from_db("default", names, list(values))
+
+    assert plain.__dict__.keys() - {"_state"} == expected.__dict__.keys() - {"_state"}
+    assert (plain.pk, plain.headline, plain.section_id) == tuple(values)
+    assert (plain._state.adding, plain._state.db) == (False, "default")
+    assert plain.get_deferred_fields() == expected.get_deferred_fields()
+    assert plain.standfirst == "Deeper berths."  # a deferred column, read now
+    plain.headline = "Harbour dredged again"
+    plain.save(update_fields=["headline"])
+    assert Article.objects.filter(headline__startswith="Harbour").count() == 1
+
+
+def test_a_model_with_init_receivers_loads_through_from_db():
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.name)
+
+    post_init.connect(receiver, sender=Section)
+    try:
+        section = compiled.instance_from_db(
+            Section, "default", ["id", "name", "slug"], [1, "Naval", "naval"]
+        )
+    finally:
+        post_init.disconnect(receiver, sender=Section)
+    assert seen == ["Naval"] and section.name == "Naval"
