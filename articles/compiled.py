@@ -230,9 +230,16 @@ def instance_from_db(model: type[Model], using: str, attnames, values) -> Model:
 
 
 def _loads_plainly(model: type[Model]) -> bool:
+    return _keeps_django_loading(model) and not (
+        # No receiver at all is the usual case, and the cheapest to check.
+        (pre_init.receivers and pre_init.has_listeners(model))
+        or (post_init.receivers and post_init.has_listeners(model))
+    )
+
+
+@functools.cache
+def _keeps_django_loading(model: type[Model]) -> bool:
     return (
         model.__init__ is Model.__init__
         and model.from_db.__func__ is Model.from_db.__func__
-        and not pre_init.has_listeners(model)
-        and not post_init.has_listeners(model)
     )
