@@ -6,8 +6,10 @@ default; PostgreSQL when DATABASE_URL points at one: a sibling database named
 DEBUG off, ``newsroom/gunicorn.conf.py`` as ``make serve`` uses it) on a
 loopback port, and measures with wrk the requests/s and
 p50/p99 latency of each reader page, cached and uncached, next to the same
-story HTML served as a static file through the same stack. Each measurement
-is repeated and the median reported. Results go to stdout as a table and to
+story HTML served as a static file through the same stack. Each page is
+run BENCH_RUNS times, each run right after one of the static file, and the
+medians reported; its ratio is the median of the pairs' ratios, so the
+machine's drift does not land on one side. Results go to stdout as a table and to
 bench/results/ as JSON.
 
 Environment: BENCH_STORIES (default 10000), BENCH_RUNS (3), BENCH_SECONDS (5),
@@ -37,6 +39,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PORT = int(os.environ.get("BENCH_PORT", "8809"))
 WARM_UP_SECONDS = 1
+STATIC_PATH = "/static/bench/story.html"
 SERVER_LOG = RESULTS / "server.log"
 MEMORY_REQUESTS = 20_000
 SEARCH_QUERIES = ["missile", "radar", "frigates", "budget", "drone", "navy trials",
@@ -198,7 +201,7 @@ class Server:
         )  # fmt: skip
         for _ in range(100):
             try:
-                http_get("/static/bench/story.html")
+                http_get(STATIC_PATH)
                 return self
             except OSError:
                 time.sleep(0.1)
@@ -250,8 +253,7 @@ def wrk(path: str, *, seconds: int = SECONDS) -> dict:
             "requests": total, "errors": int(errors.group(1)) if errors else 0}  # fmt: skip
 
 
-def median_of_runs(path: str) -> dict:
-    runs = [wrk(path) for _ in range(RUNS)]
+def summary(runs: list[dict]) -> dict:
     return {
         "rps": statistics.median(run["rps"] for run in runs),
         "p50_ms": statistics.median(run["p50_ms"] for run in runs),
@@ -261,19 +263,39 @@ def median_of_runs(path: str) -> dict:
     }
 
 
+def paired_runs(path: str, static_runs: list[dict]) -> dict:
+    """``RUNS`` runs of ``path``, each right after a run of the static file.
+
+    The machine's speed drifts by a third within minutes, so a page is
+    compared with the static file measured beside it: its ratio is the
+    median of the ratios of each pair. The static runs are kept for the
+    baseline.
+    """
+    runs, ratios = [], []
+    for _ in range(RUNS):
+        static = wrk(STATIC_PATH)
+        run = wrk(path)
+        static_runs.append(static)
+        runs.append(run)
+        ratios.append(run["rps"] / static["rps"])
+    return {**summary(runs), "ratio": statistics.median(ratios)}
+
+
 def measure_mode(env: dict, urls: dict, *, memory: bool) -> dict:
     with Server(env) as server:
-        for path in [*urls.values(), "/static/bench/story.html"]:
+        for path in [*urls.values(), STATIC_PATH]:
             # Long enough that every worker has served every page once, so
             # what follows measures steady state, not the first imports.
             wrk(path, seconds=WARM_UP_SECONDS)
         rss_before = server.worker_rss_kib()
-        results = {"static": median_of_runs("/static/bench/story.html")}
+        results, static_runs = {}, []
         for name, path in urls.items():
-            results[name] = median_of_runs(path)
-            print(f"  {name:8} {results[name]['rps']:8.0f} req/s", flush=True)
+            results[name] = paired_runs(path, static_runs)
+            print(f"  {name:8} {results[name]['rps']:8.0f} req/s "
+                  f"({results[name]['ratio']:.1%} of static)", flush=True)  # fmt: skip
+        results["static"] = summary(static_runs)
         if memory:
-            served = sum(result["requests"] for result in results.values())
+            served = sum(results[name]["requests"] for name in urls)
             while served < MEMORY_REQUESTS:
                 for path in urls.values():
                     served += wrk(path, seconds=2)["requests"]
@@ -334,8 +356,8 @@ def print_table(report: dict) -> None:
     for name in report["urls"]:
         c, u = cached[name], uncached[name]
         print(f"{name:9} {report['queries'].get(name, '-'):>7} | {c['rps']:10.0f} "
-              f"{c['rps'] / static:6.0%} {c['p50_ms']:6.1f}ms {c['p99_ms']:6.1f}ms | "
-              f"{u['rps']:12.0f} {u['rps'] / static:6.0%} {u['p50_ms']:6.1f}ms "
+              f"{c['ratio']:6.0%} {c['p50_ms']:6.1f}ms {c['p99_ms']:6.1f}ms | "
+              f"{u['rps']:12.0f} {u['ratio']:6.0%} {u['p50_ms']:6.1f}ms "
               f"{u['p99_ms']:6.1f}ms")  # fmt: skip
     memory = uncached.get("memory")
     if memory:
