@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import functools
 import itertools
+import re
 import weakref
 from collections.abc import Callable, Sequence
 
@@ -32,6 +33,9 @@ from django.db.models.signals import post_init, pre_init
 
 STAND_IN_TIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
 STAND_IN_INT_BASE = -7_340_000_000
+# A "%s" placeholder, as Django's SQLite cursor finds them ("%%s" is a
+# literal "%s").
+PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 
 def shape_of(values: dict) -> tuple:
@@ -80,6 +84,9 @@ class CompiledQuery:
         self.converters = self.compiler.get_converters(
             [expression for expression, _sql, _alias in selected]
         )
+        self.named = self.compiler.connection.vendor == "sqlite"
+        if self.named:
+            self.sql = named_placeholders(self.sql)
 
     def adapt(self, value):
         """A value as the compiler passes it to the driver (times as text on SQLite)."""
@@ -117,6 +124,8 @@ class CompiledQuery:
         for position, name, index in self.slots:
             value = values[name] if index is None else values[name][index]
             params[position] = self.adapt(value)
+        if self.named:
+            params = {f"p{position}": value for position, value in enumerate(params)}
         with self.compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -125,6 +134,18 @@ class CompiledQuery:
         if not self.converters:
             return rows
         return list(self.compiler.apply_converters(rows, self.converters))
+
+
+def named_placeholders(sql: str) -> str:
+    """``sql`` with its n-th ``%s`` written ``%(pn)s``.
+
+    Django's SQLite cursor rewrites ``%s`` placeholders for the driver with a
+    regular expression on every call: on the story page that cost a fifth of
+    what SQLite took to run the queries. Named ones it rewrites by string
+    formatting, a small fraction of that.
+    """
+    numbers = itertools.count()
+    return PLACEHOLDER.sub(lambda _match: f"%(p{next(numbers)})s", sql)
 
 
 # Compiled queries belong to the connection they were compiled for: each

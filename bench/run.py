@@ -212,13 +212,18 @@ class Server:
         self.process.wait(timeout=20)
         self.log.close()
 
-    def worker_rss_kib(self) -> list[int]:
+    def worker_memory_kib(self) -> dict[str, list[int]]:
+        """Each worker's resident memory: ``own`` (anonymous: its heap, what
+        a leak grows) and ``file`` (pages of mapped files, such as SQLite's
+        memory-mapped database, shared with the page cache and let go by
+        the kernel when it likes)."""
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)],
                                   capture_output=True, text=True).stdout.split()  # fmt: skip
-        sizes = []
+        sizes = {"own": [], "file": []}
         for pid in children:
             status = Path(f"/proc/{pid}/status").read_text()
-            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)))
+            for key, field in (("own", "RssAnon"), ("file", "RssFile")):
+                sizes[key].append(int(re.search(rf"{field}:\s+(\d+)", status).group(1)))
         return sizes
 
 
@@ -287,7 +292,7 @@ def measure_mode(env: dict, urls: dict, *, memory: bool) -> dict:
             # Long enough that every worker has served every page once, so
             # what follows measures steady state, not the first imports.
             wrk(path, seconds=WARM_UP_SECONDS)
-        rss_before = server.worker_rss_kib()
+        memory_before = server.worker_memory_kib()
         results, static_runs = {}, []
         for name, path in urls.items():
             results[name] = paired_runs(path, static_runs)
@@ -299,8 +304,8 @@ def measure_mode(env: dict, urls: dict, *, memory: bool) -> dict:
             while served < MEMORY_REQUESTS:
                 for path in urls.values():
                     served += wrk(path, seconds=2)["requests"]
-            results["memory"] = {"rss_kib_before": rss_before,
-                                 "rss_kib_after": server.worker_rss_kib(),
+            results["memory"] = {"kib_before": memory_before,
+                                 "kib_after": server.worker_memory_kib(),
                                  "requests": served}  # fmt: skip
     return results
 
@@ -361,11 +366,12 @@ def print_table(report: dict) -> None:
               f"{u['p99_ms']:6.1f}ms")  # fmt: skip
     memory = uncached.get("memory")
     if memory:
-        growth = [after / before - 1 for before, after in
-                  zip(memory["rss_kib_before"], memory["rss_kib_after"], strict=False)]  # fmt: skip
-        print(f"\nWorker RSS across {memory['requests']} uncached requests: "
-              f"{memory['rss_kib_before']} → {memory['rss_kib_after']} KiB "
-              f"(max growth {max(growth):+.1%})")  # fmt: skip
+        before, after = memory["kib_before"], memory["kib_after"]
+        growth = [later / earlier - 1 for earlier, later in
+                  zip(before["own"], after["own"], strict=False)]  # fmt: skip
+        print(f"\nWorker memory across {memory['requests']} uncached requests: "
+              f"own {before['own']} → {after['own']} KiB (max growth {max(growth):+.1%}); "
+              f"mapped files {before['file']} → {after['file']} KiB")  # fmt: skip
     if report.get("seeding"):
         seeding = report["seeding"]
         print(f"Seeding {seeding['stories']} stories (bylines, tags, photos, revisions, "

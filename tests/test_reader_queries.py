@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -150,6 +151,26 @@ def test_a_query_is_built_and_compiled_once_per_connection():
         assert headlines(slug="elsewhere") == []
     assert len(built) == 1 and built[0] != story.slug  # built with a stand-in
     assert len(queries) == 2
+
+
+def test_literal_percent_signs_in_compiled_sql_survive_its_placeholders():
+    """On SQLite the placeholders are renamed once when compiling; a "%" of
+    the SQL itself must stay what it was, beside and between them."""
+
+    @compiled_query
+    def discounted(*, slug, after):
+        share = RawSQL("%s || '%%s%%'", ["50"])
+        return (
+            Article.objects.filter(slug=slug, pk__gt=after)
+            .annotate(share=share)
+            .values_list("headline", "share")
+        )
+
+    story = make_article(headline="Frigate order halved")
+    assert discounted(slug=story.slug, after=story.pk - 1) == [
+        ("Frigate order halved", "50%s%")
+    ]
+    assert discounted(slug=story.slug, after=story.pk) == []
 
 
 def test_a_value_the_compiler_transforms_is_refused_when_compiling():
