@@ -1,13 +1,14 @@
 """What readers see: only live stories, on every public page, in few queries."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_image, make_section
@@ -215,6 +216,24 @@ def test_pages_have_landmarks_skip_link_and_language(client):
         assert landmark in page
 
 
+def test_pages_use_the_sites_language_and_zone_whatever_the_thread_had_active(
+    client, settings
+):
+    """A language or time zone left active in the worker's thread by earlier
+    code (a task, a notification in another language) must not reach readers."""
+    settings.TIME_ZONE = "Europe/London"
+    story = make_article(publish_at=datetime(2026, 7, 1, 9, 15, tzinfo=UTC))
+    translation.activate("de")
+    timezone.activate(ZoneInfo("Asia/Tokyo"))
+    try:
+        page = client.get(story.get_absolute_url()).content.decode()
+    finally:
+        translation.deactivate()
+        timezone.deactivate()
+    assert '<html lang="en-gb">' in page
+    assert ">1 July 2026, 10:15</time>" in page
+
+
 def build_newsroom(count: int):
     sections = [make_section(f"Desk {index}") for index in range(3)]
     authors = [make_author(f"Writer {index}") for index in range(3)]
@@ -288,8 +307,6 @@ def test_error_pages_render_without_context_or_database(template, heading):
 
 def test_remembered_dates_follow_the_time_zone_and_the_day():
     """Dates are formatted once per process, but never across time zones or days."""
-    from zoneinfo import ZoneInfo
-
     from articles.templatetags.newsroom import local_date, today
 
     moment = datetime(2026, 1, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
