@@ -80,7 +80,9 @@ def test_related_story_candidates_come_from_the_tag_index_alone():
     sql, params = Article.objects.related_to(story.pk, tag_ids).query.sql_with_params()
     plan = index_only_plan(sql, params)
     newest_of_one_tag = re.findall(
-        r"Index Only Scan using tagged_tag_newest_idx .*\n\s+Index Cond: \(tag_id = \d+\)",
+        # The id is typed when the server binds it: (tag_id = '29'::smallint).
+        r"Index Only Scan using tagged_tag_newest_idx .*\n\s+"
+        r"Index Cond: \(tag_id = '?\d+'?(::\w+)?\)",
         plan,
     )
     assert len(newest_of_one_tag) == 2, plan
@@ -180,6 +182,23 @@ def test_sqlite_database_files_are_read_through_a_memory_map(tmp_path):
             assert cursor.fetchone()[0] == 256 * 1024 * 1024
     finally:
         wrapper.close()
+
+
+def test_story_page_queries_are_prepared_on_a_postgresql_connection(client):
+    """After a few requests PostgreSQL runs the story page's queries from
+    statements prepared on the connection, so it no longer plans them on
+    every request."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "prepared statements are PostgreSQL's")
+    story = make_article(tags=["radar", "navy"])
+    make_article(tags=["radar"])
+    for _request in range(6):
+        assert client.get(story.get_absolute_url()).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"articles_taggedarticle"' in sql for sql in prepared), prepared
+    assert any("UNION ALL" in sql for sql in prepared), prepared
 
 
 def seed_bulk(stories: int) -> int:

@@ -601,6 +601,25 @@ def test_query_count_is_fixed_whatever_the_number_of_results(client, publish):
 # --- Backend specifics --------------------------------------------------------------------
 
 
+def test_postgresql_plans_a_searchs_matches_for_its_words(client, publish):
+    """Statements are prepared on PostgreSQL connections, and a prepared
+    statement may be run from a generic plan that cannot see how common the
+    searched words are: the query finding a search's matches is never
+    prepared, so it is planned for its words every time."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "prepared statements are PostgreSQL's")
+    publish(headline="Tank regiment moves")
+    for _search in range(7):
+        assert found(client, "tank") == ["Tank regiment moves"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("ts_rank_cd" in sql for sql in prepared), prepared
+    assert not any(
+        "websearch_to_tsquery" in sql and "branch" in sql for sql in prepared
+    )
+
+
 def test_postgresql_stores_a_weighted_tsvector_with_a_gin_index(publish):
     if connection.vendor != "postgresql":
         require_service("PostgreSQL", "the tsvector index needs PostgreSQL")
