@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.db.models import Count, Value
+from django.db.models import Count, Exists, OuterRef, Value
 from django.db.models.expressions import RawSQL
 from taggit.models import Tag
 
@@ -51,7 +51,18 @@ LISTINGS = {
 
 @compiled_query
 def live_story_rows(*, slug, now):
-    return Article.objects.published(at=now).filter(slug=slug).values_list(*STORY.names)
+    """The live story's row, then whether it has photos placed in its body or
+    gallery and whether it has corrections: most stories have neither, and
+    then the page asks no more about them."""
+    return (
+        Article.objects.published(at=now)
+        .filter(slug=slug)
+        .annotate(
+            has_placements=Exists(StoryImage.objects.filter(article=OuterRef("pk"))),
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
+        )
+        .values_list(*STORY.names, "has_placements", "has_corrections")
+    )
 
 
 @compiled_query
@@ -156,41 +167,51 @@ class StoryPage(NamedTuple):
     corrections: list[Correction]
 
 
+class _LiveStory(NamedTuple):
+    story: Article
+    has_corrections: bool
+
+
 def story_page(slug: str) -> StoryPage | None:
     """What the story page shows of the live story at ``slug``, or None: the
     story as ``live_story()`` gives it, its related cards and corrections.
 
     The bylines of the story and of its cards are read in one query.
     """
-    story = _live_story_without_bylines(slug)
-    if story is None:
+    live = _live_story_without_bylines(slug)
+    if live is None:
         return None
+    story = live.story
     related = _related_cards(story)
     attach_bylines([story, *related])
-    return StoryPage(story, related, corrections(story))
+    return StoryPage(story, related, corrections(story) if live.has_corrections else [])
 
 
 def live_story(slug: str) -> Article | None:
     """The live story at ``slug`` with its section, lead photo, bylines,
     tags and photo placements (``for_story_page()``'s), or None."""
-    story = _live_story_without_bylines(slug)
-    if story is not None:
-        attach_bylines([story])
-    return story
+    live = _live_story_without_bylines(slug)
+    if live is None:
+        return None
+    attach_bylines([live.story])
+    return live.story
 
 
-def _live_story_without_bylines(slug: str) -> Article | None:
+def _live_story_without_bylines(slug: str) -> _LiveStory | None:
     rows = live_story_rows(slug=slug, now=clock.now())
     if not rows:
         return None
+    has_placements, has_corrections = rows[0][len(STORY.names) :]
     story = STORY.load(rows[0])
     story.prefetched_tag_links = [
         TAG_LINK.load(row) for row in tag_link_rows(story_ids=[story.pk])
     ]
-    story.image_placements = [
-        PLACEMENT.load(row) for row in placement_rows(story_id=story.pk)
-    ]
-    return story
+    story.image_placements = (
+        [PLACEMENT.load(row) for row in placement_rows(story_id=story.pk)]
+        if has_placements
+        else []
+    )
+    return _LiveStory(story, has_corrections)
 
 
 def related_stories(story: Article) -> list[Article]:

@@ -129,6 +129,30 @@ def test_the_story_page_reads_every_byline_in_one_query():
     assert reader.story_page("no-such-story") is None
 
 
+def test_a_story_without_placed_photos_or_corrections_asks_nothing_of_them():
+    """The story's own query says whether it has photos placed in its body
+    or gallery and corrections; only then are they read."""
+    plain = make_article(headline="Plain story", tags=["radar"])
+    full = make_article(headline="Full story", tags=["radar"])
+    place_photo(full, make_image(title="Crane"), caption="The new crane.")
+    Correction.objects.create(article=full, note="A name was misspelt.")
+
+    def story_page_queries(story):
+        with CaptureQueriesContext(connection) as queries:
+            page = reader.story_page(story.slug)
+        return page, len(queries)
+
+    plain_page, plain_queries = story_page_queries(plain)
+    full_page, full_queries = story_page_queries(full)
+
+    assert full_queries == plain_queries + 2
+    assert plain_page.story.image_placements == [] and plain_page.corrections == []
+    assert [p.caption_text for p in full_page.story.image_placements] == [
+        "The new crane."
+    ]
+    assert [c.note for c in full_page.corrections] == ["A name was misspelt."]
+
+
 def test_corrections_come_oldest_first():
     story = make_article()
     Correction.objects.create(article=story, note="The first.")
