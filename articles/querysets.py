@@ -6,19 +6,28 @@ from django.db.models import Q
 from . import clock
 
 
-def live_condition(*, at=None) -> Q:
+def live_condition(*, at=None, through: str = "") -> Q:
     """The condition for a story readers may see now (or at ``at``).
 
     Visibility is decided at read time from the publish, expiry and embargo
     times, so a scheduled story goes live on the minute without a cron job.
-    This is the only definition of "live"; ``published()`` applies it.
+    This is the only definition of "live"; ``published()`` applies it, and
+    a query of another model applies it ``through`` its relation to the
+    story (``through="article"``), as a join.
     """
     now = at or clock.now()
+    story = f"{through}__" if through else ""
     return (
-        Q(live_revision__isnull=False)
-        & Q(publish_at__lte=now)
-        & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        & (Q(embargo_until__isnull=True) | Q(embargo_until__lte=now))
+        Q(**{f"{story}live_revision__isnull": False})
+        & Q(**{f"{story}publish_at__lte": now})
+        & (
+            Q(**{f"{story}expire_at__isnull": True})
+            | Q(**{f"{story}expire_at__gt": now})
+        )
+        & (
+            Q(**{f"{story}embargo_until__isnull": True})
+            | Q(**{f"{story}embargo_until__lte": now})
+        )
     )
 
 

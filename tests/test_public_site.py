@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,31 @@ def test_story_page_shows_everything_a_reader_needs(client):
     ]:
         assert text in page, text
     assert "Launchers on the range." not in page  # the per-story caption wins
+
+
+def test_corrections_page_lists_only_live_stories_corrections_newest_first(client):
+    now = timezone.now()
+    live = make_article(headline="Live story")
+    hidden = [
+        make_article(status=Article.Status.WITHDRAWN),
+        make_article(status=Article.Status.DRAFT),
+        make_article(expire_at=now - timedelta(minutes=5)),
+        make_article(embargo_until=now + timedelta(minutes=5)),
+        make_article(publish_at=now + timedelta(minutes=5)),
+    ]
+    Correction.objects.create(article=live, note="An older correction.")
+    Correction.objects.create(article=live, note="A newer correction.")
+    for story in hidden:
+        Correction.objects.create(article=story, note="Not for readers.")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("articles:corrections")).content.decode()
+
+    assert "Not for readers." not in page
+    assert page.index("A newer correction.") < page.index("An older correction.")
+    # Joined to the live stories: "IN (every live story)" grows with the archive.
+    corrections_sql = [q["sql"] for q in queries if '"articles_correction"' in q["sql"]]
+    assert corrections_sql and not any("IN (SELECT" in sql for sql in corrections_sql)
 
 
 def test_story_url_with_wrong_date_or_section_redirects_to_the_canonical_one(client):
