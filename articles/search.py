@@ -424,8 +424,6 @@ WHERE placement.article_id = article.id
 """
 
 
-# Fragments of the body come out of ts_headline without their tags (its
-# parser knows HTML) but with entities, which _html_fragment_text decodes.
 @contextmanager
 def planned_for_their_values():
     """The queries run inside are not prepared on the connection, so
@@ -447,6 +445,8 @@ def planned_for_their_values():
         driver_connection.prepare_threshold = threshold
 
 
+# Fragments of the body come out of ts_headline without their tags (its
+# parser knows HTML) but with entities, which _html_fragment_text decodes.
 _POSTGRES_HIGHLIGHT_SQL = """
 SELECT article.id,
        ts_headline('english', article.headline, q, %s),
