@@ -4,11 +4,11 @@ from django.contrib.admin.options import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 from taggit.models import Tag
-from taggit.utils import edit_string_for_tags
 
 from . import admin_views, revisions, workflow
 from .admin_images import (
@@ -140,10 +140,9 @@ class ArticleAdminForm(forms.ModelForm):
         if instance.pk:
             self.fields["base_revision"].initial = instance.latest_revision_id
             if instance.has_pending_changes and "tags" in self.fields:
+                # Tag objects, as taggit's field compares them in has_changed().
                 names = instance.latest_revision.snapshot["tags"]
-                self.initial["tags"] = edit_string_for_tags(
-                    [Tag(name=name) for name in names]
-                )
+                self.initial["tags"] = [Tag(name=name) for name in names]
 
     def clean_tags(self):
         """Tags are cleaned like any plain text, must fit taggit's column and
@@ -185,14 +184,30 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 def conflict_message(article, base_id, latest_id):
+    """The refusal, linking to the comparison of the opened and the latest revision.
+
+    The form carries revision ids; the compare view takes the story's revision
+    numbers. An id that is not one of this story's revisions is left out, and
+    the comparison then shows the latest change.
+    """
+    numbers = dict(
+        article.revisions.filter(pk__in=[base_id or 0, latest_id]).values_list(
+            "pk", "number"
+        )
+    )
+    query = urlencode(
+        {
+            key: numbers[revision_id]
+            for key, revision_id in (("a", base_id), ("b", latest_id))
+            if revision_id in numbers
+        }
+    )
     compare_url = reverse("admin:articles_article_compare", args=[article.pk])
     return format_html(
         "Someone else saved this story after you opened it. Nothing was saved; your "
-        'text is still in the form. <a href="{}?a={}&amp;b={}">See what they changed</a>, '
+        'text is still in the form. <a href="{}">See what they changed</a>, '
         "then reload the story and apply your edits again.",
-        compare_url,
-        base_id or "",
-        latest_id,
+        f"{compare_url}?{query}" if query else compare_url,
     )
 
 

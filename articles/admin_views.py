@@ -257,6 +257,7 @@ def change_form_context(request, article) -> dict:
         if request.method == "GET"
         else [],
         "public_state": workflow.explain(article),
+        "approval_blockers": workflow.approval_blockers(article),
         "preview_links": [(link, share_url(link)) for link in active_links],
         "can_share": request.user.has_perm("articles.edit_any_article"),
     }
@@ -335,7 +336,10 @@ def review_queue(model_admin, request):
         **model_admin.admin_site.each_context(request),
         "opts": Article._meta,
         "title": _("Review queue"),
-        "stories": waiting,
+        "stories": [
+            (story, workflow.available_actions(request.user, story))
+            for story in waiting
+        ],
         "now": timezone.now(),
     }
     return TemplateResponse(

@@ -560,6 +560,11 @@ class Article(models.Model):
             and (self.embargo_until is None or self.embargo_until <= now)
         )
 
+    def has_expired(self, at=None):
+        """Its expiry has passed: readers lost it, and so does every other way
+        of reading it (share links, previews sent out)."""
+        return self.expire_at is not None and self.expire_at <= (at or clock.now())
+
     @property
     def is_approved(self):
         """Approved content exists (live, or scheduled for later)."""

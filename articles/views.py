@@ -183,8 +183,10 @@ def refuse_preview(request, message: str, *, status: int):
 def shared_preview(request, token):
     """A read-only preview for someone without an account, via a signed link.
 
-    Tampered links get 403; expired or revoked links 410; an embargoed story
-    shows nothing before its embargo, whatever the link.
+    Tampered links get 403; expired or revoked links 410, and so do the links
+    of a withdrawn or expired story (a withdrawal, often legal, ends every way
+    of reading it); an embargoed story shows nothing before its embargo,
+    whatever the link. Never cached, so every server answers the same at once.
     """
     try:
         link_id = TimestampSigner(salt=SHARE_LINK_SALT).unsign(token)
@@ -201,7 +203,12 @@ def shared_preview(request, token):
     if link.expires_at <= now:
         return refuse_preview(request, _("This preview link has expired."), status=410)
     article = link.article
+    if article.status == Article.Status.WITHDRAWN:
+        return refuse_preview(request, _("This story has been withdrawn."), status=410)
     snapshot = article.latest_revision.snapshot
+    expiry = revisions.parse_time(snapshot.get("expire_at"))
+    if article.has_expired(now) or (expiry and expiry <= now):
+        return refuse_preview(request, _("This story has expired."), status=410)
     embargo = (
         revisions.parse_time(snapshot.get("embargo_until")) or article.embargo_until
     )

@@ -103,14 +103,24 @@ def is_own_work(user, article: Article) -> bool:
     )
 
 
+def four_eyes_refusal() -> str:
+    return _("You wrote or submitted this story, so another moderator must approve it.")
+
+
 @dataclass(frozen=True)
 class AvailableAction:
     name: str
     label: str
+    # Why this user may not take the action now, shown instead of its button.
+    refused: str = ""
 
 
 def available_actions(user, article: Article) -> list[AvailableAction]:
-    """The transitions ``user`` may start on ``article`` now (for buttons and menus)."""
+    """The transitions ``user`` may start on ``article`` now (for buttons and menus).
+
+    A moderator's approval that the four-eyes rule would refuse is listed
+    with the reason, so the page explains instead of offering a dead button.
+    """
     actions = []
     if article.status in {Status.DRAFT, Status.CHANGES_REQUESTED} and can_submit(
         user, article
@@ -118,8 +128,9 @@ def available_actions(user, article: Article) -> list[AvailableAction]:
         if article.pk and (not article.is_approved or article.has_pending_changes):
             actions.append(AvailableAction("submit", _("Submit for review")))
     if article.status == Status.IN_REVIEW and can_review(user):
-        if self_approval_allowed() or not is_own_work(user, article):
-            actions.append(AvailableAction("approve", _("Approve")))
+        own_work = not self_approval_allowed() and is_own_work(user, article)
+        refused = four_eyes_refusal() if own_work else ""
+        actions.append(AvailableAction("approve", _("Approve"), refused=refused))
         actions.append(AvailableAction("send_back", _("Send back")))
     if article.is_approved and can_withdraw(user):
         actions.append(AvailableAction("withdraw", _("Withdraw")))
@@ -250,7 +261,11 @@ def save_story(*, article: Article, user, authors: list[Author], tags: list[str]
 
 @transaction.atomic
 def submit(*, article: Article, user) -> Article:
-    """Send a draft, a sent-back story or changes to an approved story for review."""
+    """Send a draft, a sent-back story or changes to an approved story for review.
+
+    Refused while anything would refuse its approval (``approval_blockers``),
+    so nothing reaches the queue that a moderator cannot approve.
+    """
     article = _locked(article)
     _require(
         can_submit(user, article), _("You may not submit this story."), "forbidden"
@@ -266,6 +281,13 @@ def submit(*, article: Article, user) -> Article:
         _("There are no changes to submit: readers already see this version."),
         "nothing_to_submit",
     )
+    blockers = approval_blockers(article)
+    _require(
+        not blockers,
+        _("This story cannot be approved yet, so it was not submitted. %(problems)s")
+        % {"problems": " ".join(blockers)},
+        "not_publishable",
+    )
     from_status = article.status
     article.status = Status.IN_REVIEW
     article.submitted_by = user
@@ -275,37 +297,62 @@ def submit(*, article: Article, user) -> Article:
     return article
 
 
-def _check_publishable(article: Article, snapshot: dict) -> None:
-    """Refuse approval while any photo the story shows (lead, gallery, body) lacks
-    alt text or credit, naming each one. The library as it is now counts: fixing
-    the photo there is enough. A per-story credit override counts as a credit."""
+def _photo_problems(snapshot: dict) -> list[str]:
+    """Each photo the story shows (lead, gallery, body) that lacks alt text or
+    credit, named. The library as it is now counts: fixing the photo there is
+    enough. A per-story credit override counts as a credit."""
     uses = revisions.image_uses(snapshot)
     library = Image.objects.in_bulk({use["id"] for use in uses})
     problems = []
     for use in uses:
         image = library.get(use["id"])
         if image is None:
-            problems.append(_("“%(title)s” is no longer in the photo library (%(where)s)")
-                            % {"title": use["title"], "where": use["where"]})  # fmt: skip
+            problems.append(
+                _("“%(title)s” is no longer in the photo library (%(where)s)")
+                % {"title": use["title"], "where": use["where"]}
+            )
             continue
+        credit = use["credit"] or image.credit
         missing = [
             label
-            for label, value in ((_("alt text"), image.alt_text),
-                                 (_("credit"), use["credit"] or image.credit))
+            for label, value in ((_("alt text"), image.alt_text), (_("credit"), credit))
             if not value.strip()
-        ]  # fmt: skip
+        ]
         if missing:
             problems.append(
                 _("“%(title)s” needs %(missing)s (%(where)s)")
-                % {"title": image.title, "missing": _(" and ").join(missing),
-                   "where": use["where"]}
-            )  # fmt: skip
-    if problems:
-        _refuse(
-            _("Photos must have alt text and a credit before the story can be "
-              "published: %(problems)s.") % {"problems": "; ".join(problems)},
-            "image_incomplete",
-        )  # fmt: skip
+                % {
+                    "title": image.title,
+                    "missing": _(" and ").join(missing),
+                    "where": use["where"],
+                }
+            )
+    return problems
+
+
+def _photos_refusal(problems: list[str]) -> str:
+    return _(
+        "Photos must have alt text and a credit before the story can be "
+        "published: %(problems)s."
+    ) % {"problems": "; ".join(problems)}
+
+
+def approval_blockers(article: Article, *, now: datetime | None = None) -> list[str]:
+    """Every rule of the story's latest version that would refuse its approval,
+    each named so the writer can fix it before a moderator sees the story."""
+    if article.latest_revision is None:
+        return []
+    snapshot = article.latest_revision.snapshot
+    problems = []
+    if photos := _photo_problems(snapshot):
+        problems.append(_photos_refusal(photos))
+    expire_at = revisions.parse_time(snapshot.get("expire_at"))
+    if expire_at and expire_at <= (now or clock.now()):
+        problems.append(
+            _("Its expiry time (%(expiry)s) has passed: change or clear it.")
+            % {"expiry": _when(expire_at)}
+        )
+    return problems
 
 
 @transaction.atomic
@@ -328,7 +375,7 @@ def approve(*, article: Article, user, revision_id: int, publish_at: datetime | 
     )
     _require(
         self_approval_allowed() or not is_own_work(user, article),
-        _("You wrote or submitted this story, so another moderator must approve it."),
+        four_eyes_refusal(),
         "four_eyes",
     )
     _require(
@@ -360,7 +407,8 @@ def approve(*, article: Article, user, revision_id: int, publish_at: datetime | 
             % {"expiry": date_format(timezone.localtime(expire_at), "DATETIME_FORMAT")},
             "expiry_before_publish",
         )  # fmt: skip
-    _check_publishable(article, revision.snapshot)
+    if photos := _photo_problems(revision.snapshot):
+        _refuse(_photos_refusal(photos), "image_incomplete")
 
     if article.live_revision_id != revision.pk:
         revisions.apply_to_row(article, revision.snapshot)

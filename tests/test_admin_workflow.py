@@ -1,5 +1,7 @@
 """The workflow as people use it in the admin, by real HTTP requests."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -157,6 +159,38 @@ def test_moderator_sees_the_review_queue_count_and_queue(client, moderator, repo
     assert client.get(reverse("admin:articles_article_review_queue")).status_code == 403
 
 
+def test_the_queue_offers_approve_only_to_a_moderator_who_may_approve(
+    client, moderator
+):
+    """The four-eyes rule is shown as a reason in the queue, not as a dead button."""
+    own = make_article(headline="My own story", status=Status.IN_REVIEW,
+                       authors=[make_author("Mod Byline", user=moderator)])  # fmt: skip
+    other = make_article(headline="Someone else's story", status=Status.IN_REVIEW)
+    client.force_login(moderator)
+    for url in (reverse("admin:articles_article_review_queue"), change_url(own)):
+        page = client.get(url).content.decode()
+        assert workflow_url(own, "approve") not in page
+        assert workflow.four_eyes_refusal() in page
+        assert workflow_url(own, "send_back") in page
+    queue = client.get(reverse("admin:articles_article_review_queue")).content.decode()
+    assert workflow_url(other, "approve") in queue
+
+
+def test_the_change_form_names_what_would_block_approval(client, reporter):
+    author = make_author("Lena Sorensen", user=reporter)
+    image = make_image(title="Frigate at sea", alt_text="")
+    story = make_article(status=Status.DRAFT, authors=[author], lead_image=image)
+    client.force_login(reporter)
+    page = client.get(change_url(story)).content.decode()
+    assert "A moderator cannot approve this story until:" in page
+    assert "“Frigate at sea” needs alt text (lead photo)" in page
+
+    response = client.post(workflow_url(story, "submit"))
+    assert response.status_code == 409
+    assert "“Frigate at sea” needs alt text" in response.content.decode()
+    assert Article.objects.get(pk=story.pk).status == Status.DRAFT
+
+
 def test_editing_a_live_story_leaves_readers_on_the_approved_version(
     client, editor, moderator
 ):
@@ -191,7 +225,30 @@ def test_editing_a_live_story_leaves_readers_on_the_approved_version(
     assert "The headline was wrong." in client.get("/corrections/").content.decode()
 
 
+def test_an_editor_saves_a_live_story_twice_in_a_row(client, editor):
+    """The desk's most common action: a second save of a story with pending changes."""
+    author = make_author("Lena Sorensen")
+    story = make_article(headline="Original headline", authors=[author],
+                         tags=["navy", "frigates"])  # fmt: skip
+    client.force_login(editor)
+    for standfirst in ("First change.", "Second change.", "Third change."):
+        story.refresh_from_db()
+        data = story_form_data(story, standfirst=standfirst, author=author,
+                               section=story.section, tags="navy, frigates",
+                               headline="Original headline")  # fmt: skip
+        data["slug"] = story.slug
+        data["_continue"] = "Save and continue editing"
+        response = client.post(change_url(story), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        story.refresh_from_db()
+        assert story.latest_revision.snapshot["standfirst"] == standfirst
+        assert story.latest_revision.snapshot["tags"] == ["frigates", "navy"]
+    assert story.standfirst == "Sea trials enter their second phase."
+    assert story.revisions.count() == 4
+
+
 def test_a_stale_edit_form_is_refused_and_keeps_the_text(client, editor):
+    make_article(headline="Another story")  # revision ids no longer match numbers
     story = make_article(status=Status.DRAFT, headline="First version")
     opened_at = story.latest_revision_id
     other = make_user("other-editor", group="Editors")
@@ -208,9 +265,14 @@ def test_a_stale_edit_form_is_refused_and_keeps_the_text(client, editor):
     page = response.content.decode()
     assert "Someone else saved this story after you opened it" in page
     assert 'value="My version"' in page
-    assert f"?a={opened_at}&amp;b={story.latest_revision_id}" in page
     story.refresh_from_db()
     assert story.headline == "First version"
+    # The link names the revisions by their numbers, as the compare view reads them.
+    link = re.search(r'href="([^"]*/compare/[^"]*)">See what they changed', page)
+    assert link, "the refusal links to the comparison"
+    compared = client.get(html.unescape(link.group(1)))
+    assert compared.status_code == 200
+    assert "Compare revisions 1 and 2" in compared.content.decode()
 
 
 def test_other_editors_of_a_story_are_named(client, editor):
@@ -299,6 +361,32 @@ def test_share_link_shows_the_draft_until_it_expires(client, editor):
     with time_machine.travel(timezone.now() + timedelta(hours=49)):
         expired = client.get(url)
     assert expired.status_code == 410 and "Shared draft" not in expired.content.decode()
+
+
+def test_withdrawing_a_story_ends_its_share_links_at_once(client, editor, moderator):
+    """A withdrawal (often legal) ends every way of reading the story."""
+    story = make_article(headline="Shared then withdrawn")
+    link, url = share(client, story, editor)
+    assert client.get(url).status_code == 200
+    workflow.withdraw(article=story, user=moderator, reason="Legal advice.")
+    response = client.get(url)
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "This story has been withdrawn." in page
+    assert "Shared then withdrawn" not in page
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_share_links_of_an_expired_story_answer_410(client, editor):
+    story = make_article(headline="Shared then expired",
+                         expire_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    link, url = share(client, story, editor)
+    assert client.get(url).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        response = client.get(url)
+    assert response.status_code == 410
+    assert "This story has expired." in response.content.decode()
+    assert "Shared then expired" not in response.content.decode()
 
 
 def test_revoked_and_tampered_share_links_show_nothing(client, editor):

@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles import revisions, workflow
-from articles.models import Article, Author, Correction, Revision, WorkflowEvent
+from articles.models import (
+    Article,
+    Author,
+    Correction,
+    Image,
+    Revision,
+    WorkflowEvent,
+)
 from tests.conftest import require_service
 from tests.factories import (
     make_article,
@@ -412,14 +419,18 @@ def test_the_approve_button_is_offered_only_to_a_moderator_who_may_approve(
     submit(story, reporter)
     story = Article.objects.get(pk=story.pk)
 
-    names = {
-        user: [a.name for a in workflow.available_actions(user, story)]
+    offered = {
+        user: [a.name for a in workflow.available_actions(user, story) if not a.refused]
         for user in (reporter, moderator, chief)
     }
 
-    assert names[reporter] == []
-    assert names[moderator] == ["send_back"]
-    assert names[chief] == ["approve", "send_back"]
+    assert offered[reporter] == []
+    assert offered[moderator] == ["send_back"]
+    assert offered[chief] == ["approve", "send_back"]
+    refused = [a for a in workflow.available_actions(moderator, story) if a.refused]
+    assert [(a.name, a.refused) for a in refused] == [
+        ("approve", workflow.four_eyes_refusal())
+    ]
 
 
 # --- 2. Invalid transitions -------------------------------------------------------
@@ -1011,9 +1022,11 @@ def test_explain_keeps_the_moderators_comment_after_a_later_restore(
 def test_approval_is_refused_while_the_lead_photo_lacks_alt_text_or_credit(
     reporter, moderator, photo, missing
 ):
-    image = make_image(title="Frigate at sea", **photo)
+    image = make_image(title="Frigate at sea")
     story = new_story(reporter, lead_image=image)
     submit(story, reporter)
+    # The library photo loses its alt text or credit while the story waits.
+    Image.objects.filter(pk=image.pk).update(**photo)
     before = state(story)
 
     with pytest.raises(workflow.WorkflowError) as refused:
@@ -1025,11 +1038,32 @@ def test_approval_is_refused_while_the_lead_photo_lacks_alt_text_or_credit(
     assert not is_public(story)
 
 
+def test_a_story_that_cannot_be_approved_is_refused_at_submit_naming_why(
+    reporter, moderator
+):
+    """The reporter learns at submit time, not when the moderator is refused."""
+    image = make_image(title="Frigate at sea", alt_text="")
+    story = new_story(reporter, lead_image=image,
+                      expire_at=timezone.now() - timedelta(minutes=5))  # fmt: skip
+    before = state(story)
+
+    with pytest.raises(workflow.WorkflowError) as refused:
+        submit(story, reporter)
+
+    assert refused.value.code == "not_publishable"
+    assert "“Frigate at sea” needs alt text (lead photo)" in refused.value.message
+    assert "has passed" in refused.value.message
+    assert state(story) == before
+    assert Article.objects.get(pk=story.pk).status == Status.DRAFT
+
+
 def test_approval_succeeds_once_the_library_photo_is_completed(reporter, moderator):
     """Fixing the photo in the library is enough; the story need not be saved again."""
-    image = make_image(title="Frigate at sea", alt_text="")
+    image = make_image(title="Frigate at sea")
     story = new_story(reporter, lead_image=image)
     submit(story, reporter)
+    Image.objects.filter(pk=image.pk).update(alt_text="")
+    image.refresh_from_db()
     with pytest.raises(workflow.WorkflowError):
         approve(story, moderator)
 
