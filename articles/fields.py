@@ -56,6 +56,8 @@ RICH_TEXT_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"protocols": ["http", "https", "mailto", "tel"]},
     "History": True,
+    # The library switches the browser's spellchecker off; reporters expect it.
+    "NoSpellCheck": False,
 }
 
 

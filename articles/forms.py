@@ -157,10 +157,13 @@ class ImageForm(forms.ModelForm):
                     self.add_error(name, error)
         if self.inspected is not None:
             self.prefill_from_metadata(cleaned)
+        # Without an accepted file there is no embedded title to look for, and
+        # the file's own error is the one that is true.
         if (
             "title" in self.fields
             and not cleaned.get("title")
             and "title" not in self._errors
+            and "file" not in self._errors
         ):
             self.add_error(
                 "title",

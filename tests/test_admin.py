@@ -140,6 +140,25 @@ def test_files_that_are_not_good_images_are_refused_with_a_message(
     assert not [path for path in isolated_media_root.rglob("*") if path.is_file()]
 
 
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"<html><body>Not a photo</body></html>", "page.jpg"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "logo.jpg"),
+    ],
+)
+def test_a_refused_upload_without_a_title_shows_only_the_file_error(
+    client, editor, data, name
+):
+    client.force_login(editor)
+    response = post_image(client, upload(data, name=name), title="")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "not a JPEG" in page
+    assert "Give the photo a title" not in page
+    assert response.context["adminform"].form.errors.keys() == {"file"}
+
+
 def test_anonymous_post_to_admin_changes_nothing(client):
     section = make_section("Naval", slug="naval")
     response = client.post(reverse("admin:articles_section_change", args=[section.pk]),

@@ -103,9 +103,8 @@ def new_context(browser, live_server, request):
     contexts, script_errors = [], []
 
     def make(**options):
-        context = browser.new_context(
-            base_url=live_server.url, viewport=VIEWPORT, locale="en-GB", **options
-        )
+        options = {"viewport": VIEWPORT, "locale": "en-GB", **options}
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.on(
             "weberror",

@@ -142,3 +142,17 @@ def test_reader_pages_have_no_serious_accessibility_violations(reader_site, axe_
     assert failures == {}, "\n".join(
         f"{where}:\n  " + "\n  ".join(found) for where, found in failures.items()
     )
+
+
+@pytest.mark.parametrize("name", ["home", "story", "section", "search", "404"])
+def test_reader_pages_do_not_scroll_sideways_at_320_px(reader_site, new_context, name):
+    """Readable on the narrowest phones: nothing sticks out of a 320 px screen."""
+    context = new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(PAGES[name].format(story=reader_site["lead"].get_absolute_url()))
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter((element) => element.getBoundingClientRect().right > 320.5)
+            .map((element) => element.tagName + "." + element.className)"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, overflowing
