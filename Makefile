@@ -55,3 +55,4 @@ clean:
 bench: $(VENV)/.dev
 	test -x node_modules/.bin/lighthouse || ! command -v npm >/dev/null || npm ci --no-audit --no-fund
 	$(PY) bench/run.py
+	$(PY) bench/hostile_admin.py

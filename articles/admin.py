@@ -5,12 +5,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 from taggit.models import Tag
 
-from . import admin_views, revisions, workflow
+from . import admin_views, revisions, tagging, workflow
 from .admin_images import (
     BodyImageInline,
     GalleryInline,
@@ -20,9 +19,6 @@ from .admin_images import (
     thumbnail_html,
 )
 from .models import Article, Author, Byline, Section
-from .text import clean_text
-
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 @admin.register(Section)
@@ -136,6 +132,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "tags" in self.fields:
+            tagging.bound_tag_field(self.fields["tags"])
         instance = self.instance
         if instance.pk:
             self.fields["base_revision"].initial = instance.latest_revision_id
@@ -145,28 +143,7 @@ class ArticleAdminForm(forms.ModelForm):
                 self.initial["tags"] = [Tag(name=name) for name in names]
 
     def clean_tags(self):
-        """Tags are cleaned like any plain text, must fit taggit's column and
-        need a letter or digit for their page's address."""
-        names = []
-        for raw in self.cleaned_data.get("tags") or []:
-            name = clean_text(raw)
-            if not name or name.lower() in {seen.lower() for seen in names}:
-                continue
-            if len(name) > TAG_MAX_LENGTH:
-                raise forms.ValidationError(
-                    _("A tag can be at most %(limit)s characters long; "
-                      "shorten the one that starts “%(start)s…”."),
-                    params={"limit": TAG_MAX_LENGTH, "start": name[:30]},
-                    code="tag_too_long",
-                )  # fmt: skip
-            if not slugify(name, allow_unicode=True):
-                raise forms.ValidationError(
-                    _("The tag “%(name)s” needs at least one letter or digit."),
-                    params={"name": name},
-                    code="tag_without_letters",
-                )
-            names.append(name)
-        return names
+        return tagging.clean_tag_names(self.cleaned_data.get("tags") or [])
 
     def clean(self):
         cleaned = super().clean()

@@ -3,7 +3,12 @@
 from django.db import models
 from django_prose_editor.fields import ProseEditorField
 
-from .text import clean_text, sanitize_html
+from .text import (
+    clean_text,
+    rich_text_limits_help,
+    sanitize_html,
+    validate_rich_text_limits,
+)
 
 
 class _CleanedOnSave:
@@ -54,7 +59,7 @@ RICH_TEXT_EXTENSIONS = {
     "Blockquote": True,
     "HorizontalRule": True,
     "HardBreak": True,
-    "Link": {"protocols": ["http", "https", "mailto", "tel"]},
+    "Link": {"protocols": ["http", "https", "mailto"]},
     "History": True,
     # The library switches the browser's spellchecker off; reporters expect it.
     "NoSpellCheck": False,
@@ -71,3 +76,11 @@ class SanitizedHTMLField(_CleanedOnSave, ProseEditorField):
 
     def clean_value(self, value):
         return sanitize_html(value)
+
+    def formfield(self, **kwargs):
+        """The form checks the size and nesting limits before the model sanitises."""
+        field = super().formfield(**kwargs)
+        field.validators.append(validate_rich_text_limits)
+        limits = rich_text_limits_help()
+        field.help_text = f"{field.help_text} {limits}" if field.help_text else limits
+        return field

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from . import tagging
 from .embedded_metadata import EmbeddedMetadata, read_embedded_metadata
 from .images import CROP_RATIOS
 from .models import Image
@@ -15,6 +16,7 @@ from .validators import (
     inspect_image_upload,
     max_upload_bytes,
     megapixels_label,
+    validate_public_web_url,
 )
 
 
@@ -94,7 +96,11 @@ class ImageForm(forms.ModelForm):
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text=_("Optional: where the photo came from, e.g. an agency's page."),
+        validators=[validate_public_web_url],
+        help_text=_(
+            "Optional: the public web page the photo came from (http or https), "
+            "e.g. an agency's page."
+        ),
     )
     crop_card = forms.CharField(required=False, max_length=60)
     crop_square = forms.CharField(required=False, max_length=60)
@@ -134,11 +140,16 @@ class ImageForm(forms.ModelForm):
             self.fields["title"].help_text = _(
                 "Leave empty to use the title embedded in the photo, if it has one."
             )
+        if "tags" in self.fields:
+            tagging.bound_tag_field(self.fields["tags"])
         for name in ("focal_x", "focal_y"):
             if name in self.fields:
                 self.fields[name] = forms.FloatField(
                     required=False, min_value=0, max_value=1, widget=forms.HiddenInput
                 )
+
+    def clean_tags(self):
+        return tagging.clean_tag_names(self.cleaned_data.get("tags") or [])
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

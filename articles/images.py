@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 # Part of every rendition's name: raise it when encoder options change, and
 # ``manage.py regenerate_renditions`` writes new files under new names.
 RECIPE_VERSION = 1
+# WebP's largest side: a rendition of a very tall (or wide) photo is scaled
+# to fit, so any photo the upload rules accept gets every rendition.
+MAX_RENDITION_SIDE = 16_383
 # How long a request waits for another one making the same renditions.
 LOCK_WAIT_SECONDS = 30
 
@@ -243,11 +246,16 @@ def frame_box(image: Image, master: PILImage.Image, spec: RenditionSpec, focal):
     return left + inner[0], top + inner[1], left + inner[2], top + inner[3]
 
 
+def fit_width(width: int, height: int, max_width: int) -> tuple[int, int]:
+    """The size of a ``width``×``height`` photo scaled to at most ``max_width``
+    wide and ``MAX_RENDITION_SIDE`` tall, never enlarged, never 0 pixels."""
+    scale = min(max_width / width, MAX_RENDITION_SIDE / height, 1)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def render(master: PILImage.Image, spec: RenditionSpec, box) -> PILImage.Image:
     if spec.height is None:
-        width = min(spec.width, master.width)
-        height = max(1, round(master.height * width / master.width))
-        size = (width, height)
+        size = fit_width(master.width, master.height, spec.width)
     else:
         size = (spec.width, spec.height)
     # reducing_gap shrinks by whole factors first: far faster on camera photos,

@@ -23,7 +23,7 @@ from .models import (
     StoryImage,
     TaggedArticle,
 )
-from .text import html_to_text
+from .text import html_to_paragraphs
 
 SCALAR_FIELDS = [
     "headline",
@@ -251,7 +251,7 @@ def _flatten(snapshot: dict) -> dict[str, str]:
     return {
         str(_("Headline")): snapshot.get("headline", ""),
         str(_("Standfirst")): snapshot.get("standfirst", ""),
-        str(_("Body")): html_to_text(snapshot.get("body", "")),
+        str(_("Body")): html_to_paragraphs(snapshot.get("body", "")),
         str(_("Section")): snapshot["section"]["name"],
         str(_("Bylines")): ", ".join(author["name"] for author in snapshot["authors"]),
         str(_("Tags")): ", ".join(snapshot.get("tags", [])),
@@ -281,9 +281,44 @@ def _placements_text(items: list[dict]) -> str:
     )  # fmt: skip
 
 
-def word_diff_html(old: str, new: str) -> str:
-    """Word-level inline diff, every piece escaped by ``format_html``."""
+# Above this many words on either side, a changed run is compared sentence
+# by sentence, and a run still that long is shown removed and added whole:
+# word matching costs up to the product of the two lengths.
+WORD_DIFF_MAX_WORDS = 2_000
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _diff_units(old_units: list[str], new_units: list[str], joiner: str, refine):
+    """Match whole units (paragraphs or sentences); ``refine`` compares each
+    run of units that changed."""
+    matcher = difflib.SequenceMatcher(a=old_units, b=new_units, autojunk=False)
+    parts = []
+    for operation, a1, a2, b1, b2 in matcher.get_opcodes():
+        old_run, new_run = joiner.join(old_units[a1:a2]), joiner.join(new_units[b1:b2])
+        if parts:
+            parts.append(("{}", joiner))
+        if operation == "equal":
+            parts.append(("{}", old_run))
+        elif operation == "replace":
+            parts.extend(refine(old_run, new_run))
+        elif operation == "delete":
+            parts.append(("<del>{}</del>", old_run))
+        else:
+            parts.append(("<ins>{}</ins>", new_run))
+    return parts
+
+
+def _whole(old: str, new: str) -> list[tuple[str, str]]:
+    return [("<del>{}</del>", old), ("<ins>{}</ins>", new)]
+
+
+def _word_parts(old: str, new: str, *, by_sentence: bool = True):
     old_words, new_words = _WORDS.findall(old), _WORDS.findall(new)
+    if max(len(old_words), len(new_words)) > WORD_DIFF_MAX_WORDS:
+        if not by_sentence:
+            return _whole(old, new)
+        return _diff_units(_SENTENCE_END.split(old), _SENTENCE_END.split(new), " ",
+                           lambda a, b: _word_parts(a, b, by_sentence=False))  # fmt: skip
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     parts = []
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -294,6 +329,17 @@ def word_diff_html(old: str, new: str) -> str:
             parts.append(("<del>{}</del>", "".join(old_words[a1:a2])))
         if b2 > b1:
             parts.append(("<ins>{}</ins>", "".join(new_words[b1:b2])))
+    return parts
+
+
+def word_diff_html(old: str, new: str) -> str:
+    """Inline diff, every piece escaped by ``format_html``.
+
+    Paragraphs (lines) are matched first and words only within the runs of
+    paragraphs that changed, so a one-word edit of a long read costs about
+    as much as reading it once.
+    """
+    parts = _diff_units(old.split("\n"), new.split("\n"), "\n", _word_parts)
     return format_html_join(
         "", "{}", ((format_html(template, text),) for template, text in parts)
     )

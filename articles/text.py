@@ -11,6 +11,10 @@ import re
 import unicodedata
 
 import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 # C0 and C1 controls except tab, newline and carriage return: XML 1.0 forbids
 # most of them (one stray vertical tab from a word processor fails a whole
@@ -36,15 +40,65 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "ol": {"start"},
 }
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# A URL that starts with two slashes (browsers read a backslash as one, and
+# drop tabs and line breaks first) leaves the site: "//other-host/path".
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_OTHER_HOST = re.compile(r"^[\x00-\x20]*[/\\]{2}")
+# Tags after which a parser keeps no open element (void), or which a
+# following sibling closes (optional end tags): neither nests.
+_NON_NESTING = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+    "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup",
+    "tr", "td", "th", "thead", "tbody", "tfoot", "rb", "rt", "rp",
+}  # fmt: skip
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+
+
+def _no_other_host(element: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: links and images stay on the schemes allowed or
+    on this site; a protocol-relative URL is dropped."""
+    if attribute in {"href", "src"} and _OTHER_HOST.match(_URL_IGNORED.sub("", value)):
+        return None
+    return value
+
 
 _html_cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     url_schemes=ALLOWED_URL_SCHEMES,
+    attribute_filter=_no_other_host,
     link_rel="noopener noreferrer",
     strip_comments=True,
 )
+
+
+def nesting_depth(value: str, *, stop_above: int) -> int:
+    """How deeply ``value``'s elements nest, as an HTML parser would open them,
+    counted in one pass; it stops as soon as the depth passes ``stop_above``.
+
+    An end tag closes its open element and any opened inside it; a stray end
+    tag is ignored. The sanitiser's cost grows with the square of the depth,
+    so this bounds it before it runs.
+    """
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    deepest = 0
+    for match in _TAG.finditer(value):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _NON_NESTING:
+            continue
+        if not closing:
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            deepest = max(deepest, len(stack))
+            if deepest > stop_above:
+                break
+        elif open_count.get(name):
+            while (top := stack.pop()) != name:
+                open_count[top] -= 1
+            open_count[name] -= 1
+    return deepest
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
@@ -81,3 +135,49 @@ def html_to_text(value: str) -> str:
     spaced = _BLOCK_BOUNDARY.sub(" ", value or "")
     text = html.unescape(nh3.clean(spaced, tags=set(), attributes={}))
     return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def html_to_paragraphs(value: str) -> str:
+    """Plain text of sanitised HTML with one line per paragraph, list item,
+    heading or quote, for comparing revisions paragraph by paragraph."""
+    lined = _BLOCK_BOUNDARY.sub("\n", value or "")
+    text = html.unescape(nh3.clean(lined, tags=set(), attributes={}))
+    lines = (_WHITESPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def rich_text_limits_help() -> str:
+    return _(
+        "At most %(size)s of HTML and %(depth)s levels of nesting "
+        "(lists in quotes in lists…)."
+    ) % {
+        "size": filesizeformat(settings.NEWSROOM_BODY_MAX_BYTES),
+        "depth": settings.NEWSROOM_BODY_MAX_DEPTH,
+    }
+
+
+def validate_rich_text_limits(value: str) -> None:
+    """Refuse rich text over the size or nesting limit, before it is sanitised."""
+    size, limit = (
+        len(value.encode("utf-8", "surrogatepass")),
+        settings.NEWSROOM_BODY_MAX_BYTES,
+    )
+    if size > limit:
+        raise ValidationError(
+            _(
+                "The text is %(size)s of HTML; the limit is %(limit)s. Split it into "
+                "two stories or paste it without its formatting."
+            )
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+            code="body_too_large",
+        )
+    depth_limit = settings.NEWSROOM_BODY_MAX_DEPTH
+    if nesting_depth(value, stop_above=depth_limit) > depth_limit:
+        raise ValidationError(
+            _(
+                "The text nests formatting more than %(limit)s levels deep (quotes "
+                "inside quotes, lists inside lists). Paste it without its formatting."
+            )
+            % {"limit": depth_limit},
+            code="body_too_deep",
+        )

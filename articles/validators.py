@@ -7,11 +7,14 @@ matters: cheap checks on the declared sizes come before any pixel is decoded.
 
 import contextlib
 import hashlib
+import ipaddress
 import logging
+import re
 import struct
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -315,3 +318,48 @@ def inspect_image_upload(upload) -> tuple[PILImage.Image, InspectedImage]:
         content_hash=content_hash(upload),
     )
     return image, facts
+
+
+# --- A photo's source URL ------------------------------------------------------------
+
+# Names that only mean something inside a network (RFC 6761, 6762, 8375 and
+# common practice): a link to one is useless to readers and points at our own.
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
+
+
+def source_url_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "Give a public web address starting with http:// or https://, e.g. "
+            "“https://www.example-agency.com/photo/123”; internal and local "
+            "addresses are not accepted."
+        ),
+        code="source_url_not_public",
+    )
+
+
+def _is_public_host(host: str) -> bool:
+    host = host.rstrip(".").lower()
+    labels = host.split(".")
+    if all(_NUMERIC_LABEL.match(label) for label in labels) or ":" in host:
+        # An IP address, in any of the spellings browsers accept (127.1,
+        # 0x7f.0.0.1, 2130706433): only a plain, public one passes.
+        try:
+            return ipaddress.ip_address(host).is_global
+        except ValueError:
+            return False
+    return (
+        len(labels) > 1 and host != "localhost" and not host.endswith(_PRIVATE_SUFFIXES)
+    )
+
+
+def validate_public_web_url(value: str) -> None:
+    """An http(s) address on a public host name or address, never an internal one."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError as exc:
+        raise source_url_error() from exc
+    if parts.scheme not in {"http", "https"} or not _is_public_host(host):
+        raise source_url_error()

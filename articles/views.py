@@ -1,9 +1,15 @@
 """The reader site. Every view starts from ``Article.objects.published()``."""
 
+import time
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature, TimestampSigner
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.encoding import escape_uri_path
@@ -281,3 +287,36 @@ class SearchView(SafePaginationMixin, ListView):
             hits=self.results.highlight(context["stories"]),
         )
         return context
+
+
+# --- Refused requests -------------------------------------------------------------
+
+# An oversized form is read to its end (within these bounds) before the 400
+# page is sent: a server closing a connection with unread data resets it,
+# and the browser shows a dropped connection instead of the page.
+DRAIN_MAX_BYTES = 256 * 1024 * 1024
+DRAIN_SECONDS = 1.5
+DRAIN_CHUNK = 256 * 1024
+
+
+def drain_request_body(request) -> None:
+    """Read and drop what is left of the request's body, within the bounds above."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    drained = 0
+    while drained < DRAIN_MAX_BYTES and time.monotonic() < deadline:
+        try:
+            chunk = request.read(DRAIN_CHUNK)
+        except OSError:  # the client went away
+            return
+        if not chunk:
+            return
+        drained += len(chunk)
+
+
+def bad_request(request, exception):
+    """The 400 page, telling an editor that nothing was saved and why."""
+    if isinstance(exception, RequestDataTooBig):
+        drain_request_body(request)
+    context = {"body_limit": filesizeformat(settings.NEWSROOM_BODY_MAX_BYTES)}
+    content = loader.render_to_string("400.html", context)
+    return HttpResponseBadRequest(content)

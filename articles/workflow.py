@@ -118,15 +118,23 @@ class AvailableAction:
 def available_actions(user, article: Article) -> list[AvailableAction]:
     """The transitions ``user`` may start on ``article`` now (for buttons and menus).
 
-    A moderator's approval that the four-eyes rule would refuse is listed
-    with the reason, so the page explains instead of offering a dead button.
+    A submission that would be refused (``approval_blockers``) and an
+    approval that the four-eyes rule would refuse are listed with the reason,
+    so the page explains instead of offering a dead button.
     """
     actions = []
     if article.status in {Status.DRAFT, Status.CHANGES_REQUESTED} and can_submit(
         user, article
     ):
         if article.pk and (not article.is_approved or article.has_pending_changes):
-            actions.append(AvailableAction("submit", _("Submit for review")))
+            refused = (
+                _("First fix what would stop a moderator approving it, listed above.")
+                if approval_blockers(article)
+                else ""
+            )
+            actions.append(
+                AvailableAction("submit", _("Submit for review"), refused=refused)
+            )
     if article.status == Status.IN_REVIEW and can_review(user):
         own_work = not self_approval_allowed() and is_own_work(user, article)
         refused = four_eyes_refusal() if own_work else ""

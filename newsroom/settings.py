@@ -325,6 +325,20 @@ CONTENT_SECURITY_POLICY = {
 NEWSROOM_ALLOW_SELF_APPROVAL = env.bool("NEWSROOM_ALLOW_SELF_APPROVAL", default=False)
 NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
 
+# --- Limits on what an editor sends -----------------------------------------------
+# Checked before any costly work (sanitising, diffing), so every admin request
+# answers quickly; each one is named in its field's help text.
+
+NEWSROOM_MAX_TAGS = env.int("NEWSROOM_MAX_TAGS", default=50)
+NEWSROOM_BODY_MAX_BYTES = env.int("NEWSROOM_BODY_MAX_BYTES", default=1_000_000)
+NEWSROOM_BODY_MAX_DEPTH = env.int("NEWSROOM_BODY_MAX_DEPTH", default=100)
+# Form posts (not file uploads, which stream to disk) up to this size are read,
+# so a body over its own limit comes back in the form with the error instead of
+# a bare "Bad Request"; larger posts get the friendly 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "NEWSROOM_FORM_MAX_BYTES", default=16 * 1024 * 1024
+)
+
 # --- Uploads ------------------------------------------------------------------
 
 NEWSROOM_IMAGE_MAX_UPLOAD_BYTES = env.int(

@@ -35,6 +35,8 @@ if settings.NEWSROOM_SERVE_MEDIA:
         ),  # fmt: skip
     )
 
+handler400 = "articles.views.bad_request"
+
 admin.site.site_header = "Newsroom admin"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsroom"

@@ -184,6 +184,8 @@ def test_the_change_form_names_what_would_block_approval(client, reporter):
     page = client.get(change_url(story)).content.decode()
     assert "A moderator cannot approve this story until:" in page
     assert "“Frigate at sea” needs alt text (lead photo)" in page
+    assert workflow_url(story, "submit") not in page, "no dead Submit button"
+    assert "First fix what would stop a moderator approving it" in page
 
     response = client.post(workflow_url(story, "submit"))
     assert response.status_code == 409

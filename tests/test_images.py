@@ -582,6 +582,21 @@ def test_renditions_are_never_wider_than_the_original():
     assert html.count(" 700w") == 2, "one candidate per width in each srcset"
 
 
+@pytest.mark.parametrize("size", [(10, 20_000), (20_000, 10), (3, 16_384)])
+def test_a_photo_beyond_webps_largest_side_gets_every_rendition(client, editor, size):
+    """Any photo the upload rules accept gets its renditions (WebP stops at 16 383 px)."""
+    client.force_login(editor)
+    data = image_bytes(size, image_format="PNG")
+    response = post_image(client, upload(data, name="tall.png"))
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert set(image.renditions) == set(images.SPECS)
+    for spec_name in images.SPECS:
+        entry = image.rendition(spec_name)
+        assert max(entry["width"], entry["height"]) <= images.MAX_RENDITION_SIDE
+        assert open_stored(entry["webp"]).size == (entry["width"], entry["height"])
+
+
 def target_picture(target_x: float) -> bytes:
     """Flat grey with one busy checkered patch centred at ``target_x`` across."""
     picture = PILImage.new("RGB", (1600, 900), (128, 128, 128))
@@ -1370,3 +1385,43 @@ def test_approving_applies_the_photos_and_the_library_stays_unchanged(moderator)
     image.refresh_from_db()
     assert (image.caption, image.credit) == ("Library caption", "Lib")
     assert timezone.now() >= story.publish_at
+
+
+@pytest.mark.parametrize(
+    "source_url",
+    [
+        "ftp://files.example.com/photo.jpg",
+        "http://127.0.0.1/admin/",
+        "http://127.1/",
+        "http://2130706433/",
+        "http://0x7f.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5/photo.jpg",
+        "http://[::1]/",
+        "http://localhost:8000/",
+        "http://intranet/photo.jpg",
+        "https://photos.corp.internal/1",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_photo_source_url_must_be_a_public_web_address(
+    client, editor, source_url, isolated_media_root
+):
+    client.force_login(editor)
+    response = post_image(client, upload(image_bytes()), source_url=source_url)
+    assert response.status_code == 200
+    assert "internal and local addresses are not accepted" in response.content.decode()
+    assert not Image.objects.exists()
+    assert not media_files(isolated_media_root)
+
+
+@pytest.mark.parametrize(
+    "source_url", ["https://www.example-agency.com/photo/123", "http://93.184.215.14/x"]
+)
+def test_a_public_source_url_is_kept(client, editor, source_url):
+    client.force_login(editor)
+    assert (
+        post_image(client, upload(image_bytes()), source_url=source_url).status_code
+        == 302
+    )
+    assert Image.objects.get().source_url == source_url

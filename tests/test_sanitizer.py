@@ -107,3 +107,36 @@ def test_html_to_text_survives_malformed_markup_that_strip_tags_refuses():
     hostile = "<p>" + "<a" * 5000 + " text"
     assert isinstance(html_to_text(hostile), str)
     assert html_to_text("<p>One</p><p>Two &amp; three</p>") == "One Two & three"
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "//other-host.example/path",
+        "  //other-host.example/",
+        "/\\other-host.example/",
+        "\\\\other-host.example/",
+        "/\t/other-host.example/",
+        "&#47;/other-host.example/",
+        "tel:+441234567890",
+        "ftp://files.example/",
+    ],
+)
+def test_links_that_leave_for_another_host_or_scheme_are_dropped(href):
+    cleaned = sanitize_html(f'<p><a href="{href}">elsewhere</a></p>')
+    assert "href" not in cleaned
+    assert "elsewhere" in cleaned
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://www.example.org/frigates",
+        "http://example.org/",
+        "mailto:desk@example.org",
+        "/section/naval/",
+        "#further-reading",
+    ],
+)
+def test_web_mail_and_site_relative_links_stay(href):
+    assert f'href="{href}"' in sanitize_html(f'<p><a href="{href}">link</a></p>')

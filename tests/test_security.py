@@ -605,11 +605,13 @@ def test_too_many_files_is_400_and_stores_nothing(client, editor, isolated_media
     assert not [p for p in isolated_media_root.rglob("*") if p.is_file()]
 
 
-def test_an_oversized_form_body_is_400(client, editor):
+def test_a_form_body_past_what_the_server_reads_is_400(client, editor, settings):
     client.force_login(editor)
-    data = story_post(body="<p>" + "x" * 3_000_000 + "</p>")
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024
+    data = story_post(body="<p>" + "x" * size + "</p>")
     response = client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
     assert not Article.objects.exists()
 
 
