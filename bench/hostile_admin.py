@@ -494,8 +494,22 @@ def one_word_edit(desk: Desk) -> None:
     desk.browser.get("20 000-word story: compare the two revisions", compare)
 
 
+def camera_jpeg(width: int, height: int, seed: int) -> bytes:
+    """A camera-sized JPEG with detail everywhere (noise compresses as a real
+    photo does not)."""
+    noise = Image.effect_noise((width // 4, height // 4), 64).convert("RGB")
+    image = noise.resize((width, height), Image.Resampling.BILINEAR)
+    image.putpixel((0, 0), (seed % 256, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
 def tall_photo(desk: Desk) -> None:
     desk.add_photo("photo of 10 × 20 000 px (PNG)", png(10, 20_000, seed=1), "tall.png")
+    for seed, (width, height) in enumerate(((6000, 4000), (9000, 6600)), start=9):
+        desk.add_photo(f"camera photo of {width} × {height} px (JPEG)",
+                       camera_jpeg(width, height, seed=seed), "camera.jpg")  # fmt: skip
 
 
 def links(desk: Desk) -> None:

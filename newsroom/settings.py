@@ -330,7 +330,7 @@ NEWSROOM_PREVIEW_LINK_HOURS = env.int("NEWSROOM_PREVIEW_LINK_HOURS", default=48)
 # answers quickly; each one is named in its field's help text.
 
 NEWSROOM_MAX_TAGS = env.int("NEWSROOM_MAX_TAGS", default=50)
-NEWSROOM_BODY_MAX_BYTES = env.int("NEWSROOM_BODY_MAX_BYTES", default=1_000_000)
+NEWSROOM_BODY_MAX_BYTES = env.int("NEWSROOM_BODY_MAX_BYTES", default=1024 * 1024)
 NEWSROOM_BODY_MAX_DEPTH = env.int("NEWSROOM_BODY_MAX_DEPTH", default=100)
 # Form posts (not file uploads, which stream to disk) up to this size are read,
 # so a body over its own limit comes back in the form with the error instead of
