@@ -297,6 +297,14 @@ def write_file(
     return saved
 
 
+def encode_formats(picture: PILImage.Image) -> dict[str, bytes]:
+    """``picture`` in every rendition format, by file extension."""
+    return {
+        extension: encode(picture, image_format, options)
+        for extension, (image_format, options) in RENDITION_FORMATS.items()
+    }
+
+
 def render_uncropped(master: PILImage.Image, spec_names) -> dict[str, PILImage.Image]:
     """The full-frame renditions, largest first, each resized from the one
     before: a fraction of the work of resizing the full photo each time, and
@@ -327,10 +335,10 @@ def make_renditions(image: Image, master: PILImage.Image, spec_names, written: l
         crops = {name: pool.submit(render_cropped, master, SPECS[name], box)
                  for name, box in boxes.items()}  # fmt: skip
         rendered = {**family.result(), **{n: job.result() for n, job in crops.items()}}
+        # One task per picture: Pillow keeps a save's options on the image
+        # object, so two formats of one picture are never encoded at once.
         encoded = {
-            (name, extension): pool.submit(encode, rendered[name], *format_options)
-            for name in spec_names
-            for extension, format_options in RENDITION_FORMATS.items()
+            name: pool.submit(encode_formats, rendered[name]) for name in spec_names
         }
         record = {}
         for name in spec_names:
@@ -339,7 +347,7 @@ def make_renditions(image: Image, master: PILImage.Image, spec_names, written: l
             entry = {"width": picture.width, "height": picture.height}
             for extension in RENDITION_FORMATS:
                 file_name = rendition_name(image, name, extension, recipe)
-                data = encoded[name, extension].result()
+                data = encoded[name].result()[extension]
                 write_file(storage, file_name, data, written, reuse=reuse)
                 entry[extension] = file_name
             record[name] = entry

@@ -597,6 +597,27 @@ def test_a_photo_beyond_webps_largest_side_gets_every_rendition(client, editor, 
         assert open_stored(entry["webp"]).size == (entry["width"], entry["height"])
 
 
+def test_renditions_made_again_are_the_same_bytes():
+    """Renditions are made on several threads; the same recipe still gives the
+    same file (a save's options live on the picture, so each picture's formats
+    are encoded in turn, never at once)."""
+    image = make_image(data=image_bytes((3000, 2000)))
+
+    def files():
+        return {
+            image.rendition(name)[extension]: default_storage.open(
+                image.rendition(name)[extension]
+            ).read()
+            for name in images.SPECS
+            for extension in images.RENDITION_FORMATS
+        }
+
+    first = files()
+    for _attempt in range(3):
+        images.regenerate_renditions(image, force=True)
+        assert files() == first
+
+
 def target_picture(target_x: float) -> bytes:
     """Flat grey with one busy checkered patch centred at ``target_x`` across."""
     picture = PILImage.new("RGB", (1600, 900), (128, 128, 128))
