@@ -72,8 +72,10 @@ def database_url() -> str:
         fail("DATABASE_URL must point at PostgreSQL")
     parts = urllib.parse.urlsplit(url)
     admin = parts._replace(path="/postgres").geturl()
-    subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS newsroom_two_servers"],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        ["psql", admin, "-qc", "DROP DATABASE IF EXISTS newsroom_two_servers"],
+        check=True,
+    )
     subprocess.run(
         ["psql", admin, "-qc", "CREATE DATABASE newsroom_two_servers"], check=True
     )
@@ -143,8 +145,9 @@ class RedisRelay:
 
 
 def manage(env: dict, *args: str) -> str:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         fail(f"manage.py {args[0]}: {result.stderr[-2000:]}")
     return result.stdout
@@ -152,11 +155,23 @@ def manage(env: dict, *args: str) -> str:
 
 def start(env: dict, port: int, redis_url: str) -> subprocess.Popen:
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env={**env, "REDIS_URL": redis_url},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "newsroom.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**env, "REDIS_URL": redis_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
@@ -199,8 +214,10 @@ class StaffBrowser:
             return response.read().decode()
 
     def login(self, username: str) -> None:
-        page = self.post("/admin/login/?next=/admin/",
-                         {"username": username, "password": PASSWORD, "next": "/admin/"})  # fmt: skip
+        page = self.post(
+            "/admin/login/?next=/admin/",
+            {"username": username, "password": PASSWORD, "next": "/admin/"},
+        )
         if "log out" not in page.lower():
             fail(f"could not log in as {username}")
 
@@ -224,13 +241,22 @@ def main() -> None:
 
         moderator = StaffBrowser("A")
         moderator.login("multi-moderator")
-        moderator.post(f"/admin/articles/article/{story['id']}/workflow/approve/",
-                       {"revision_id": story["revision"], "publish_at_0": "",
-                        "publish_at_1": ""})  # fmt: skip
-        url = manage(env, "shell", "-c",
-                     f"from articles.models import Article; "
-                     f"print(Article.objects.published().get(pk={story['id']})"
-                     f".get_absolute_url())").strip().splitlines()[-1]  # fmt: skip
+        moderator.post(
+            f"/admin/articles/article/{story['id']}/workflow/approve/",
+            {"revision_id": story["revision"], "publish_at_0": "", "publish_at_1": ""},
+        )
+        url = (
+            manage(
+                env,
+                "shell",
+                "-c",
+                f"from articles.models import Article; "
+                f"print(Article.objects.published().get(pk={story['id']})"
+                f".get_absolute_url())",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         status, home, _ = get("B", "/")
         if HEADLINE not in home:
             fail("B still serves a home page without the story approved through A")
@@ -238,8 +264,10 @@ def main() -> None:
             fail("B does not serve the story approved through A")
         print("approved through A, visible through B on the next request")
 
-        moderator.post(f"/admin/articles/article/{story['id']}/workflow/withdraw/",
-                       {"reason": "Two-server check"})  # fmt: skip
+        moderator.post(
+            f"/admin/articles/article/{story['id']}/workflow/withdraw/",
+            {"reason": "Two-server check"},
+        )
         if get("B", url)[0] != 404:
             fail("B still serves the story withdrawn through A")
         if HEADLINE in get("B", "/")[1]:
@@ -260,9 +288,10 @@ def check_partition(relay: RedisRelay, moderator: StaffBrowser, story: dict) -> 
     if CUT_OFF_HEADLINE in home or headers.get("X-Cache") != "hit":
         fail("B should serve a cached home page without the story in review")
     relay.sever()
-    moderator.post(f"/admin/articles/article/{story['id']}/workflow/approve/",
-                   {"revision_id": story["revision"], "publish_at_0": "",
-                    "publish_at_1": ""})  # fmt: skip
+    moderator.post(
+        f"/admin/articles/article/{story['id']}/workflow/approve/",
+        {"revision_id": story["revision"], "publish_at_0": "", "publish_at_1": ""},
+    )
     status, home, headers = get("A", "/")
     if status != 200 or CUT_OFF_HEADLINE not in home or "X-Cache" in headers:
         fail("A, cut off from Redis, should serve the approved story uncached")

@@ -124,11 +124,22 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "headline", "slug", "standfirst", "body", "section", "tags", "dateline",
-            "source", "lead_image", "lead_image_caption", "lead_image_credit",
-            "expire_at", "embargo_until",
-            "seo_title", "seo_description",
-        ]  # fmt: skip
+            "headline",
+            "slug",
+            "standfirst",
+            "body",
+            "section",
+            "tags",
+            "dateline",
+            "source",
+            "lead_image",
+            "lead_image_caption",
+            "lead_image_credit",
+            "expire_at",
+            "embargo_until",
+            "seo_title",
+            "seo_description",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,8 +166,10 @@ class ArticleAdminForm(forms.ModelForm):
                 .first()
             )
             if latest_id and cleaned.get("base_revision") != latest_id:
-                raise forms.ValidationError(conflict_message(instance, cleaned.get("base_revision"), latest_id),
-                                            code="edit_conflict")  # fmt: skip
+                raise forms.ValidationError(
+                    conflict_message(instance, cleaned.get("base_revision"), latest_id),
+                    code="edit_conflict",
+                )
         return cleaned
 
 
@@ -227,7 +240,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (
             _("Search and sharing"),
             {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
-        ),  # fmt: skip
+        ),
         (
             _("Publication"),
             {
@@ -239,7 +252,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "embargo_until",
                 ]
             },
-        ),  # fmt: skip
+        ),
     ]
 
     def get_queryset(self, request):
@@ -304,8 +317,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         byline_formset = next(fs for fs in formsets if isinstance(fs, BylineFormSet))
-        photos = {fs.get_default_prefix(): fs.placements() for fs in formsets
-                  if isinstance(fs, PlacementFormSet)}  # fmt: skip
+        photos = {
+            fs.get_default_prefix(): fs.placements()
+            for fs in formsets
+            if isinstance(fs, PlacementFormSet)
+        }
         workflow.save_story(
             article=form.instance,
             user=request.user,
@@ -318,8 +334,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         """Bylines are saved by the workflow service, not by the formsets."""
-        fields = [str(form.fields[name].label or name) for name in form.changed_data
-                  if name in form.fields]  # fmt: skip
+        fields = [
+            str(form.fields[name].label or name)
+            for name in form.changed_data
+            if name in form.fields
+        ]
         return [{"added": {}}] if add else [{"changed": {"fields": fields}}]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -346,17 +365,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         return admin_views.history(self, request, object_id)
 
-    @admin.action(description=_("Submit selected stories for review"),
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description=_("Submit selected stories for review"), permissions=["change"]
+    )
     def submit_selected(self, request, queryset):
         admin_views.run_for_each(self, request, queryset, workflow.submit)
 
-    @admin.action(description=_("Approve selected stories (publish now)"),
-                  permissions=["approve"])  # fmt: skip
+    @admin.action(
+        description=_("Approve selected stories (publish now)"), permissions=["approve"]
+    )
     def approve_selected(self, request, queryset):
         def approve_now(*, article, user):
-            return workflow.approve(article=article, user=user,
-                                    revision_id=article.latest_revision_id)  # fmt: skip
+            return workflow.approve(
+                article=article, user=user, revision_id=article.latest_revision_id
+            )
 
         admin_views.run_for_each(self, request, queryset, approve_now)
 

@@ -49,8 +49,11 @@ class ImagePickerWidget(ForeignKeyRawIdWidget):
         image = Image.objects.filter(pk=value).first() if value else None
         if image is None:
             return html
-        return format_html("{}<div class='newsroom-picker-preview'>{}</div>", html,
-                           thumbnail_html(image, size=120))  # fmt: skip
+        return format_html(
+            "{}<div class='newsroom-picker-preview'>{}</div>",
+            html,
+            thumbnail_html(image, size=120),
+        )
 
 
 def story_links(stories) -> str:
@@ -161,8 +164,15 @@ class UploadResult:
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
-    list_display = ["thumbnail", "title", "credit", "dimensions", "usage",
-                    "uploaded_by", "uploaded_at"]  # fmt: skip
+    list_display = [
+        "thumbnail",
+        "title",
+        "credit",
+        "dimensions",
+        "usage",
+        "uploaded_by",
+        "uploaded_at",
+    ]
     list_display_links = ["thumbnail", "title"]
     list_filter = [
         "uploaded_by",
@@ -175,11 +185,27 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["title", "caption", "credit", "tags__name"]
     date_hierarchy = "uploaded_at"
     list_per_page = 60
-    add_fields = ["file", "title", "alt_text", "caption", "credit", "licence",
-                  "source_url", "tags"]  # fmt: skip
-    readonly_fields = ["focal_point_picker", "dimensions", "file_size_label", "format",
-                       "content_hash", "original_filename", "uploaded_by", "uploaded_at",
-                       "usage"]  # fmt: skip
+    add_fields = [
+        "file",
+        "title",
+        "alt_text",
+        "caption",
+        "credit",
+        "licence",
+        "source_url",
+        "tags",
+    ]
+    readonly_fields = [
+        "focal_point_picker",
+        "dimensions",
+        "file_size_label",
+        "format",
+        "content_hash",
+        "original_filename",
+        "uploaded_by",
+        "uploaded_at",
+        "usage",
+    ]
     fieldsets = [
         (
             None,
@@ -194,7 +220,7 @@ class ImageAdmin(admin.ModelAdmin):
                     "tags",
                 ]
             },
-        ),  # fmt: skip
+        ),
         (
             gettext_lazy("Focal point and crops"),
             {
@@ -206,7 +232,7 @@ class ImageAdmin(admin.ModelAdmin):
                     "crop_square",
                     "crop_social",
                 ]
-            },  # fmt: skip
+            },
         ),
         (
             gettext_lazy("File"),
@@ -221,7 +247,7 @@ class ImageAdmin(admin.ModelAdmin):
                     "uploaded_at",
                     "usage",
                 ]
-            },  # fmt: skip
+            },
         ),
     ]
 
@@ -394,9 +420,13 @@ def store_one(upload, user) -> UploadResult:
         fallback = clean_text(PurePosixPath(upload.name or "").stem)[:255]
         values.setdefault("title", fallback or _("Untitled photo"))
         with transaction.atomic():
-            image = images.store_image(image=Image(**values), decoded=decoded,
-                                       facts=facts, original_filename=upload.name or "",
-                                       user=user)  # fmt: skip
+            image = images.store_image(
+                image=Image(**values),
+                decoded=decoded,
+                facts=facts,
+                original_filename=upload.name or "",
+                user=user,
+            )
             if metadata.keywords:
                 image.tags.set(list(metadata.keywords))
         result.image = image
@@ -433,10 +463,14 @@ class PlacementFormSet(BaseInlineFormSet):
         if instance is not None and instance.pk and instance.has_pending_changes:
             kwargs["queryset"] = StoryImage.objects.none()
             kwargs["initial"] = [
-                {"image": item["id"], "position": item.get("position", 0),
-                 "caption": item.get("caption", ""), "credit": item.get("credit", "")}
+                {
+                    "image": item["id"],
+                    "position": item.get("position", 0),
+                    "caption": item.get("caption", ""),
+                    "credit": item.get("credit", ""),
+                }
                 for item in self.pending_items(instance)
-            ]  # fmt: skip
+            ]
         super().__init__(
             data if self.submitted else None,
             files if self.submitted else None,
@@ -461,10 +495,15 @@ class PlacementFormSet(BaseInlineFormSet):
             if form.cleaned_data.get("image") and not form.cleaned_data.get("DELETE")
         ]
         return [
-            {"id": data["image"].pk, "title": data["image"].title, "position": position,
-             "caption": data.get("caption") or "", "credit": data.get("credit") or ""}
+            {
+                "id": data["image"].pk,
+                "title": data["image"].title,
+                "position": position,
+                "caption": data.get("caption") or "",
+                "credit": data.get("credit") or "",
+            }
             for position, _index, data in sorted(rows, key=lambda row: row[:2])
-        ]  # fmt: skip
+        ]
 
 
 class GalleryFormSet(PlacementFormSet):
@@ -522,13 +561,15 @@ class GalleryInline(PlacementInline):
     formset = GalleryFormSet
     position_label = gettext_lazy("order")
     verbose_name = gettext_lazy("gallery photo")
-    verbose_name_plural = gettext_lazy("gallery (in order; caption and credit "
-                                       "override the library for this story)")  # fmt: skip
+    verbose_name_plural = gettext_lazy(
+        "gallery (in order; caption and credit override the library for this story)"
+    )
 
 
 class BodyImageInline(PlacementInline):
     formset = BodyImageFormSet
     position_label = gettext_lazy("after paragraph")
     verbose_name = gettext_lazy("photo in the body")
-    verbose_name_plural = gettext_lazy("photos in the body (shown after the paragraph "
-                                       "numbered; 0 puts one first)")  # fmt: skip
+    verbose_name_plural = gettext_lazy(
+        "photos in the body (shown after the paragraph numbered; 0 puts one first)"
+    )

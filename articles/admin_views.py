@@ -192,19 +192,19 @@ def urls(model_admin):
             "<int:pk>/workflow/<str:action>/",
             wrap(workflow_action),
             name="articles_article_workflow",
-        ),  # fmt: skip
+        ),
         path("<int:pk>/compare/", wrap(compare), name="articles_article_compare"),
         path(
             "<int:pk>/revisions/<int:number>/restore/",
             wrap(restore, post_only=True),
             name="articles_article_restore",
-        ),  # fmt: skip
+        ),
         path("<int:pk>/preview/", wrap(preview), name="articles_article_preview"),
         path(
             "<int:pk>/preview/<int:number>/",
             wrap(preview),
             name="articles_article_preview_revision",
-        ),  # fmt: skip
+        ),
         path(
             "<int:pk>/share/",
             wrap(create_share_link, post_only=True),
@@ -214,7 +214,7 @@ def urls(model_admin):
             "<int:pk>/share/<int:link_id>/revoke/",
             wrap(revoke_share_link, post_only=True),
             name="articles_article_share_revoke",
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -303,8 +303,9 @@ def _render_action(model_admin, request, article, form, title, *, status=200):
         "is_change_to_live": article.has_pending_changes,
         "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
     }
-    return TemplateResponse(request, "admin/articles/article/workflow_action.html", context,
-                            status=status)  # fmt: skip
+    return TemplateResponse(
+        request, "admin/articles/article/workflow_action.html", context, status=status
+    )
 
 
 def run_for_each(model_admin, request, queryset, action) -> None:

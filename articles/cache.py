@@ -285,9 +285,22 @@ def page_lifetime(generation: str) -> int:
 # browser), and a click identifier is different on every click, so keeping
 # them would make every visitor from a shared link miss the cache.
 TRACKING_PARAMETERS = frozenset(
-    ["fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "twclid",
-     "igshid", "yclid", "mc_cid", "mc_eid", "_ga", "_gl"]
-)  # fmt: skip
+    [
+        "fbclid",
+        "gclid",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "msclkid",
+        "twclid",
+        "igshid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+    ]
+)
 TRACKING_PREFIX = "utm_"
 
 

@@ -74,7 +74,7 @@ def read_embedded_metadata(image: PILImage.Image) -> EmbeddedMetadata:
             IPTC_TITLE,
             IPTC_HEADLINE,
             EXIF_XPTITLE,
-        ),  # fmt: skip
+        ),
         "caption": first(DC + "description", IPTC_CAPTION, EXIF_DESCRIPTION),
         "credit": " / ".join(dict.fromkeys(part for part in (creator, agency) if part)),
         "licence": first(DC + "rights", IPTC_COPYRIGHT, EXIF_COPYRIGHT),
@@ -86,10 +86,14 @@ def read_embedded_metadata(image: PILImage.Image) -> EmbeddedMetadata:
         for name, value in values.items()
     }
     keywords = next(
-        (values for source in sources for key in (DC + "subject", IPTC_KEYWORDS)
-         if (values := source.get(key))),
+        (
+            values
+            for source in sources
+            for key in (DC + "subject", IPTC_KEYWORDS)
+            if (values := source.get(key))
+        ),
         [],
-    )  # fmt: skip
+    )
     return EmbeddedMetadata(**cleaned, keywords=clean_keywords(keywords))
 
 

@@ -108,8 +108,18 @@ class ImageForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["file", "title", "alt_text", "caption", "credit", "licence",
-                  "source_url", "tags", "focal_x", "focal_y"]  # fmt: skip
+        fields = [
+            "file",
+            "title",
+            "alt_text",
+            "caption",
+            "credit",
+            "licence",
+            "source_url",
+            "tags",
+            "focal_x",
+            "focal_y",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -77,8 +77,10 @@ SPECS = {
     "social": RenditionSpec(1200, 630, "social"),
 }
 CROPPED_SPECS = [name for name, spec in SPECS.items() if spec.ratio]
-RENDITION_FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 4}),
-                     "jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True})}  # fmt: skip
+RENDITION_FORMATS = {
+    "webp": ("WEBP", {"quality": 80, "method": 4}),
+    "jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+}
 ORIGINAL_SAVE_OPTIONS = {
     "JPEG": {"quality": 92, "optimize": True},
     "PNG": {"optimize": True},
@@ -209,8 +211,12 @@ def automatic_focal_point(master: PILImage.Image) -> tuple[float, float]:
 
     A flat picture (no edges) falls back to the centre.
     """
-    small = ImageOps.grayscale(master.resize((64, max(1, round(64 * master.height / master.width))),
-                                             PILImage.Resampling.BOX))  # fmt: skip
+    small = ImageOps.grayscale(
+        master.resize(
+            (64, max(1, round(64 * master.height / master.width))),
+            PILImage.Resampling.BOX,
+        )
+    )
     edges = small.filter(ImageFilter.FIND_EDGES)
     width, height = edges.size
     weights = edges.load()
@@ -316,8 +322,9 @@ def render_uncropped(master: PILImage.Image, spec_names) -> dict[str, PILImage.I
     return rendered
 
 
-def make_renditions(image: Image, master: PILImage.Image, spec_names, written: list[str],
-                    *, reuse=False) -> dict:  # fmt: skip
+def make_renditions(
+    image: Image, master: PILImage.Image, spec_names, written: list[str], *, reuse=False
+) -> dict:
     """Generate ``spec_names`` in every format; return their record for ``image.renditions``.
 
     Pillow lets go of the interpreter while it resizes and encodes, so the
@@ -327,13 +334,18 @@ def make_renditions(image: Image, master: PILImage.Image, spec_names, written: l
     """
     storage = image.file.storage
     focal = focal_point(image, master) if set(spec_names) & set(CROPPED_SPECS) else None
-    boxes = {name: frame_box(image, master, SPECS[name], focal)
-             for name in spec_names if SPECS[name].ratio}  # fmt: skip
+    boxes = {
+        name: frame_box(image, master, SPECS[name], focal)
+        for name in spec_names
+        if SPECS[name].ratio
+    }
     uncropped = [name for name in spec_names if name not in boxes]
     with ThreadPoolExecutor(max_workers=RENDITION_THREADS) as pool:
         family = pool.submit(render_uncropped, master, uncropped)
-        crops = {name: pool.submit(render_cropped, master, SPECS[name], box)
-                 for name, box in boxes.items()}  # fmt: skip
+        crops = {
+            name: pool.submit(render_cropped, master, SPECS[name], box)
+            for name, box in boxes.items()
+        }
         rendered = {**family.result(), **{n: job.result() for n, job in crops.items()}}
         # One task per picture: Pillow keeps a save's options on the image
         # object, so two formats of one picture are never encoded at once.
@@ -452,8 +464,14 @@ def remove_rendition_folders(removed: list[str]) -> None:
 # --- Services ----------------------------------------------------------------------
 
 
-def store_image(*, image: Image, decoded: PILImage.Image, facts: InspectedImage,
-                original_filename: str, user=None) -> Image:  # fmt: skip
+def store_image(
+    *,
+    image: Image,
+    decoded: PILImage.Image,
+    facts: InspectedImage,
+    original_filename: str,
+    user=None,
+) -> Image:
     """Save a validated upload: the cleaned original, its renditions, then the row.
 
     Files are written first; if anything fails before the row is saved, every
@@ -492,7 +510,7 @@ def store_image(*, image: Image, decoded: PILImage.Image, facts: InspectedImage,
                 "reason": _("storage failed")
                 if isinstance(error, OSError)
                 else _("database unavailable")
-            }  # fmt: skip
+            }
         ) from error
     except BaseException:
         delete_stored_files(written, storage)

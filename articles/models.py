@@ -236,8 +236,13 @@ class Image(models.Model):
 
     @property
     def format_extension(self):
-        return {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp",
-                "AVIF": "avif"}[self.format]  # fmt: skip
+        return {
+            "JPEG": "jpg",
+            "PNG": "png",
+            "GIF": "gif",
+            "WEBP": "webp",
+            "AVIF": "avif",
+        }[self.format]
 
     @property
     def is_landscape(self):

@@ -53,16 +53,25 @@ def placements_on_row(article: Article) -> dict[str, list[dict]]:
         "position", "pk"
     ):
         found[keys[placement.kind]].append(
-            {"id": placement.image_id, "title": placement.image.title,
-             "position": placement.position, "caption": placement.caption,
-             "credit": placement.credit}
-        )  # fmt: skip
+            {
+                "id": placement.image_id,
+                "title": placement.image.title,
+                "position": placement.position,
+                "caption": placement.caption,
+                "credit": placement.credit,
+            }
+        )
     return found
 
 
-def take_snapshot(article: Article, *, authors: list[Author], tags: list[str],
-                  gallery: list[dict] | None = None,
-                  body_images: list[dict] | None = None) -> dict:  # fmt: skip
+def take_snapshot(
+    article: Article,
+    *,
+    authors: list[Author],
+    tags: list[str],
+    gallery: list[dict] | None = None,
+    body_images: list[dict] | None = None,
+) -> dict:
     """The content of ``article`` (possibly unsaved edits) with these bylines, tags
     and photos; photos not given are those stored on the row."""
     image = article.lead_image
@@ -171,13 +180,18 @@ def apply_placements(article: Article, snapshot: dict) -> None:
         article=article, kind__in=[PLACEMENTS[key] for key in wanted]
     ).delete()
     StoryImage.objects.bulk_create(
-        StoryImage(article=article, image_id=item["id"], kind=PLACEMENTS[key],
-                   position=item.get("position") or 0, caption=item.get("caption") or "",
-                   credit=item.get("credit") or "")
+        StoryImage(
+            article=article,
+            image_id=item["id"],
+            kind=PLACEMENTS[key],
+            position=item.get("position") or 0,
+            caption=item.get("caption") or "",
+            credit=item.get("credit") or "",
+        )
         for key, items in wanted.items()
         for item in items
         if item["id"] in existing
-    )  # fmt: skip
+    )
     article.__dict__.pop("image_placements", None)
 
 
@@ -210,12 +224,17 @@ def preview_placements(article: Article, snapshot: dict) -> list[StoryImage]:
     items = [(key, item) for key in PLACEMENTS for item in snapshot.get(key, [])]
     photos = Image.objects.in_bulk({item["id"] for _key, item in items})
     return [
-        StoryImage(article=article, image=photos[item["id"]], kind=PLACEMENTS[key],
-                   position=item.get("position") or 0, caption=item.get("caption") or "",
-                   credit=item.get("credit") or "")
+        StoryImage(
+            article=article,
+            image=photos[item["id"]],
+            kind=PLACEMENTS[key],
+            position=item.get("position") or 0,
+            caption=item.get("caption") or "",
+            credit=item.get("credit") or "",
+        )
         for key, item in items
         if item["id"] in photos
-    ]  # fmt: skip
+    ]
 
 
 def image_uses(snapshot: dict) -> list[dict]:
@@ -223,14 +242,24 @@ def image_uses(snapshot: dict) -> list[dict]:
     per-story credit override (empty when the library credit applies)."""
     uses = []
     if lead := snapshot.get("lead_image"):
-        uses.append({"id": lead["id"], "title": lead.get("title", ""), "where": _("lead photo"),
-                     "credit": snapshot.get("lead_image_credit") or ""})  # fmt: skip
+        uses.append(
+            {
+                "id": lead["id"],
+                "title": lead.get("title", ""),
+                "where": _("lead photo"),
+                "credit": snapshot.get("lead_image_credit") or "",
+            }
+        )
     for key, where in (("gallery", _("gallery")), ("body_images", _("in the body"))):
         uses.extend(
-            {"id": item["id"], "title": item.get("title", ""), "where": where,
-             "credit": item.get("credit") or ""}
+            {
+                "id": item["id"],
+                "title": item.get("title", ""),
+                "where": where,
+                "credit": item.get("credit") or "",
+            }
             for item in snapshot.get(key, [])
-        )  # fmt: skip
+        )
     return uses
 
 
@@ -273,12 +302,15 @@ def _placements_text(items: list[dict]) -> str:
     return "; ".join(
         " — ".join(
             part
-            for part in (f"{item.get('position', 0)}. {item.get('title', '')}",
-                         item.get("caption"), item.get("credit"))
+            for part in (
+                f"{item.get('position', 0)}. {item.get('title', '')}",
+                item.get("caption"),
+                item.get("credit"),
+            )
             if part
         )
         for item in items
-    )  # fmt: skip
+    )
 
 
 # Above this many words on either side, a changed run is compared sentence
@@ -317,8 +349,12 @@ def _word_parts(old: str, new: str, *, by_sentence: bool = True):
     if max(len(old_words), len(new_words)) > WORD_DIFF_MAX_WORDS:
         if not by_sentence:
             return _whole(old, new)
-        return _diff_units(_SENTENCE_END.split(old), _SENTENCE_END.split(new), " ",
-                           lambda a, b: _word_parts(a, b, by_sentence=False))  # fmt: skip
+        return _diff_units(
+            _SENTENCE_END.split(old),
+            _SENTENCE_END.split(new),
+            " ",
+            lambda a, b: _word_parts(a, b, by_sentence=False),
+        )
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     parts = []
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -238,8 +238,13 @@ class SearchResults:
         return [_hit(story, marked.get(story.pk)) for story in stories]
 
 
-def search(query: str | SearchQuery, *, section: Section | None = None,
-           date_from: date | None = None, date_to: date | None = None) -> SearchResults:  # fmt: skip
+def search(
+    query: str | SearchQuery,
+    *,
+    section: Section | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> SearchResults:
     """Live stories matching ``query``, most relevant first (newest first on ties).
 
     ``date_from`` and ``date_to`` are inclusive days in the site's time zone.

@@ -39,34 +39,80 @@ def remove_image_files(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    post_save.connect(invalidate_if_readers_could_see, sender=Article,
-                      dispatch_uid="newsroom-cache-article")  # fmt: skip
-    post_delete.connect(invalidate_reader_pages, sender=Article,
-                        dispatch_uid="newsroom-cache-article-delete")  # fmt: skip
-    post_delete.connect(remove_image_files, sender=Image,
-                        dispatch_uid="newsroom-image-files")  # fmt: skip
-    for model in (Image, Section, Author, Byline, TaggedArticle, Tag, Correction,
-                  StoryImage, TaggedImage):  # fmt: skip
+    post_save.connect(
+        invalidate_if_readers_could_see,
+        sender=Article,
+        dispatch_uid="newsroom-cache-article",
+    )
+    post_delete.connect(
+        invalidate_reader_pages,
+        sender=Article,
+        dispatch_uid="newsroom-cache-article-delete",
+    )
+    post_delete.connect(
+        remove_image_files, sender=Image, dispatch_uid="newsroom-image-files"
+    )
+    for model in (
+        Image,
+        Section,
+        Author,
+        Byline,
+        TaggedArticle,
+        Tag,
+        Correction,
+        StoryImage,
+        TaggedImage,
+    ):
         for signal in (post_save, post_delete):
-            signal.connect(invalidate_reader_pages, sender=model,
-                           dispatch_uid=f"newsroom-cache-{model.__name__}-{signal}")  # fmt: skip
-    m2m_changed.connect(invalidate_reader_pages, sender=Article.tags.through,
-                        dispatch_uid="newsroom-cache-tags")  # fmt: skip
-    post_save.connect(search.index_saved_article, sender=Article,
-                      dispatch_uid="newsroom-search-article")  # fmt: skip
-    post_delete.connect(search.index_deleted_article, sender=Article,
-                        dispatch_uid="newsroom-search-article-delete")  # fmt: skip
+            signal.connect(
+                invalidate_reader_pages,
+                sender=model,
+                dispatch_uid=f"newsroom-cache-{model.__name__}-{signal}",
+            )
+    m2m_changed.connect(
+        invalidate_reader_pages,
+        sender=Article.tags.through,
+        dispatch_uid="newsroom-cache-tags",
+    )
+    post_save.connect(
+        search.index_saved_article,
+        sender=Article,
+        dispatch_uid="newsroom-search-article",
+    )
+    post_delete.connect(
+        search.index_deleted_article,
+        sender=Article,
+        dispatch_uid="newsroom-search-article-delete",
+    )
     for signal in (post_save, post_delete):
-        signal.connect(search.index_byline_story, sender=Byline,
-                       dispatch_uid=f"newsroom-search-byline-{signal}")  # fmt: skip
-        signal.connect(search.index_tagged_story, sender=TaggedArticle,
-                       dispatch_uid=f"newsroom-search-tagged-{signal}")  # fmt: skip
-        signal.connect(search.index_photo_story, sender=StoryImage,
-                       dispatch_uid=f"newsroom-search-photo-{signal}")  # fmt: skip
-    m2m_changed.connect(search.index_retagged_stories, sender=Article.tags.through,
-                        dispatch_uid="newsroom-search-tags")  # fmt: skip
+        signal.connect(
+            search.index_byline_story,
+            sender=Byline,
+            dispatch_uid=f"newsroom-search-byline-{signal}",
+        )
+        signal.connect(
+            search.index_tagged_story,
+            sender=TaggedArticle,
+            dispatch_uid=f"newsroom-search-tagged-{signal}",
+        )
+        signal.connect(
+            search.index_photo_story,
+            sender=StoryImage,
+            dispatch_uid=f"newsroom-search-photo-{signal}",
+        )
+    m2m_changed.connect(
+        search.index_retagged_stories,
+        sender=Article.tags.through,
+        dispatch_uid="newsroom-search-tags",
+    )
     for model in (Section, Author, Tag, Image):
-        pre_save.connect(search.remember_indexed_values, sender=model,
-                         dispatch_uid=f"newsroom-search-before-{model.__name__}")  # fmt: skip
-        post_save.connect(search.index_stories_using, sender=model,
-                          dispatch_uid=f"newsroom-search-{model.__name__}")  # fmt: skip
+        pre_save.connect(
+            search.remember_indexed_values,
+            sender=model,
+            dispatch_uid=f"newsroom-search-before-{model.__name__}",
+        )
+        post_save.connect(
+            search.index_stories_using,
+            sender=model,
+            dispatch_uid=f"newsroom-search-{model.__name__}",
+        )

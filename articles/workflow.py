@@ -155,8 +155,17 @@ def _locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-def _record_event(article, action, user, *, from_status, comment="", revision=None,
-                  publish_at=None, notify=True) -> WorkflowEvent:  # fmt: skip
+def _record_event(
+    article,
+    action,
+    user,
+    *,
+    from_status,
+    comment="",
+    revision=None,
+    publish_at=None,
+    notify=True,
+) -> WorkflowEvent:
     event = WorkflowEvent.objects.create(
         article=article,
         action=action,
@@ -193,9 +202,16 @@ def _require(condition: bool, message: str, code: str) -> None:
 
 
 @transaction.atomic
-def save_story(*, article: Article, user, authors: list[Author], tags: list[str],
-               base_revision_id: int | None = None, gallery: list[dict] | None = None,
-               body_images: list[dict] | None = None) -> Revision:  # fmt: skip
+def save_story(
+    *,
+    article: Article,
+    user,
+    authors: list[Author],
+    tags: list[str],
+    base_revision_id: int | None = None,
+    gallery: list[dict] | None = None,
+    body_images: list[dict] | None = None,
+) -> Revision:
     """Save an editor's version of a story and record it as a revision.
 
     ``gallery`` and ``body_images`` (see ``revisions.PLACEMENTS``) left as None
@@ -208,8 +224,11 @@ def save_story(*, article: Article, user, authors: list[Author], tags: list[str]
     """
     is_new = article.pk is None
     if is_new:
-        _require(user.has_perm("articles.add_article"),
-                 _("You may not create stories."), "forbidden")  # fmt: skip
+        _require(
+            user.has_perm("articles.add_article"),
+            _("You may not create stories."),
+            "forbidden",
+        )
         article.created_by = user
         article.status = Status.DRAFT
     else:
@@ -234,8 +253,9 @@ def save_story(*, article: Article, user, authors: list[Author], tags: list[str]
         body_images = (
             previous.get("body_images") if body_images is None else body_images
         )
-    snapshot = revisions.take_snapshot(article, authors=authors, tags=tags,
-                                       gallery=gallery, body_images=body_images)  # fmt: skip
+    snapshot = revisions.take_snapshot(
+        article, authors=authors, tags=tags, gallery=gallery, body_images=body_images
+    )
 
     if not is_new and article.is_approved:
         # Readers keep the approved version: only the revision is stored.
@@ -251,8 +271,11 @@ def save_story(*, article: Article, user, authors: list[Author], tags: list[str]
         Article.objects.filter(pk=stored.pk).update(**update)
         article.refresh_from_db()
         if from_status != article.status:
-            logger.info("story %s: changes to an approved story started by %s",
-                        article.pk, user.username)  # fmt: skip
+            logger.info(
+                "story %s: changes to an approved story started by %s",
+                article.pk,
+                user.username,
+            )
         return revision
 
     revisions.apply_to_row(article, snapshot)
@@ -364,8 +387,14 @@ def approval_blockers(article: Article, *, now: datetime | None = None) -> list[
 
 
 @transaction.atomic
-def approve(*, article: Article, user, revision_id: int, publish_at: datetime | None = None,
-            correction_note: str = "") -> Article:  # fmt: skip
+def approve(
+    *,
+    article: Article,
+    user,
+    revision_id: int,
+    publish_at: datetime | None = None,
+    correction_note: str = "",
+) -> Article:
     """Approve the revision the moderator reviewed: publish now or at ``publish_at``.
 
     Refused when a newer revision arrived meanwhile (unseen text is never
@@ -410,11 +439,13 @@ def approve(*, article: Article, user, revision_id: int, publish_at: datetime | 
     expire_at = revisions.parse_time(revision.snapshot.get("expire_at"))
     if expire_at and expire_at <= publish_at:
         _refuse(
-            _("The story expires at %(expiry)s, before it would be published; "
-              "change the expiry or the publish time.")
+            _(
+                "The story expires at %(expiry)s, before it would be published; "
+                "change the expiry or the publish time."
+            )
             % {"expiry": date_format(timezone.localtime(expire_at), "DATETIME_FORMAT")},
             "expiry_before_publish",
-        )  # fmt: skip
+        )
     if photos := _photo_problems(revision.snapshot):
         _refuse(_photos_refusal(photos), "image_incomplete")
 
@@ -439,8 +470,14 @@ def approve(*, article: Article, user, revision_id: int, publish_at: datetime | 
             article=article, revision=revision, note=correction_note, created_by=user
         )
     action = Action.SCHEDULED if publish_at > now else Action.APPROVED
-    _record_event(article, action, user, from_status=from_status, comment=correction_note,
-                  publish_at=publish_at)  # fmt: skip
+    _record_event(
+        article,
+        action,
+        user,
+        from_status=from_status,
+        comment=correction_note,
+        publish_at=publish_at,
+    )
     return article
 
 
@@ -457,8 +494,9 @@ def send_back(*, article: Article, user, comment: str) -> Article:
     _require(bool(comment.strip()), _("Say what needs to change."), "comment_required")
     article.status = Status.CHANGES_REQUESTED
     article.save(update_fields=["status", "updated_at"])
-    _record_event(article, Action.SENT_BACK, user, from_status=Status.IN_REVIEW,
-                  comment=comment)  # fmt: skip
+    _record_event(
+        article, Action.SENT_BACK, user, from_status=Status.IN_REVIEW, comment=comment
+    )
     return article
 
 
@@ -469,17 +507,29 @@ def withdraw(*, article: Article, user, reason: str) -> Article:
     _require(
         can_withdraw(user), _("Only moderators may withdraw stories."), "forbidden"
     )
-    _require(article.is_approved, _("Only a published or scheduled story can be withdrawn."),
-             "invalid_transition")  # fmt: skip
-    _require(bool(reason.strip()), _("Give the reason for withdrawing the story."),
-             "reason_required")  # fmt: skip
+    _require(
+        article.is_approved,
+        _("Only a published or scheduled story can be withdrawn."),
+        "invalid_transition",
+    )
+    _require(
+        bool(reason.strip()),
+        _("Give the reason for withdrawing the story."),
+        "reason_required",
+    )
     from_status = article.status
     if article.went_live_at is None and article.publish_at <= clock.now():
         # Readers saw it before any scheduler run wrote that down: the trail
         # records it (without a "Live now" e-mail) before the withdrawal.
-        _record_event(article, Action.WENT_LIVE, None, from_status=from_status,
-                      revision=article.live_revision, publish_at=article.publish_at,
-                      notify=False)  # fmt: skip
+        _record_event(
+            article,
+            Action.WENT_LIVE,
+            None,
+            from_status=from_status,
+            revision=article.live_revision,
+            publish_at=article.publish_at,
+            notify=False,
+        )
     article.status = Status.WITHDRAWN
     article.live_revision = None
     article.went_live_at = None
@@ -523,16 +573,25 @@ def _record_go_live(pk: int, now: datetime) -> WorkflowEvent | None:
     if not claimed:  # another run recorded it first, or it was withdrawn meanwhile
         return None
     article = Article.objects.select_related("live_revision").get(pk=pk)
-    return _record_event(article, Action.WENT_LIVE, None, from_status=article.status,
-                         revision=article.live_revision, publish_at=article.publish_at)  # fmt: skip
+    return _record_event(
+        article,
+        Action.WENT_LIVE,
+        None,
+        from_status=article.status,
+        revision=article.live_revision,
+        publish_at=article.publish_at,
+    )
 
 
 @transaction.atomic
 def redraft(*, article: Article, user) -> Article:
     """Turn a withdrawn story back into a draft, with its latest revision as content."""
     article = _locked(article)
-    _require(article.status == Status.WITHDRAWN, _("Only a withdrawn story can be redrafted."),
-             "invalid_transition")  # fmt: skip
+    _require(
+        article.status == Status.WITHDRAWN,
+        _("Only a withdrawn story can be redrafted."),
+        "invalid_transition",
+    )
     _require(can_edit(user, article), _("You may not edit this story."), "forbidden")
     if article.latest_revision:
         revisions.apply_to_row(article, article.latest_revision.snapshot)
@@ -546,8 +605,11 @@ def redraft(*, article: Article, user) -> Article:
 def restore(*, article: Article, user, revision: Revision) -> Revision:
     """Make an earlier revision the new latest draft (it goes through review again)."""
     article = _locked(article)
-    _require(revision.article_id == article.pk, _("That revision belongs to another story."),
-             "wrong_story")  # fmt: skip
+    _require(
+        revision.article_id == article.pk,
+        _("That revision belongs to another story."),
+        "wrong_story",
+    )
     _require(can_edit(user, article), _("You may not edit this story."), "forbidden")
     from_status = article.status
     new = revisions.record(
@@ -562,8 +624,14 @@ def restore(*, article: Article, user, revision: Revision) -> Revision:
     article.save(
         update_fields=["latest_revision", "status", "updated_by", "updated_at"]
     )
-    _record_event(article, Action.RESTORED, user, from_status=from_status, revision=new,
-                  comment=_("Restored revision %(number)s") % {"number": revision.number})  # fmt: skip
+    _record_event(
+        article,
+        Action.RESTORED,
+        user,
+        from_status=from_status,
+        revision=new,
+        comment=_("Restored revision %(number)s") % {"number": revision.number},
+    )
     return new
 
 

@@ -134,8 +134,16 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.answers: list[Answer] = []
 
-    def request(self, label: str, method: str, path: str, body: bytes = b"",
-                content_type: str = "", *, record: bool = True) -> Answer:  # fmt: skip
+    def request(
+        self,
+        label: str,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        content_type: str = "",
+        *,
+        record: bool = True,
+    ) -> Answer:
         headers = {"Origin": BASE, "Referer": BASE + path}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -154,16 +162,29 @@ class Browser:
                 dropped = type(error).__name__
             response = connection.getresponse()
             content = response.read()
-            answer = Answer(label, response.status, time.perf_counter() - started,
-                            dropped=dropped, body=content,
-                            headers={k.lower(): v for k, v in response.getheaders()})  # fmt: skip
+            answer = Answer(
+                label,
+                response.status,
+                time.perf_counter() - started,
+                dropped=dropped,
+                body=content,
+                headers={k.lower(): v for k, v in response.getheaders()},
+            )
             self.keep_cookies(response.headers.get_all("Set-Cookie") or [])
         except TimeoutError:
-            answer = Answer(label, None, time.perf_counter() - started,
-                            dropped=f"no answer within {REQUEST_TIMEOUT} s")  # fmt: skip
+            answer = Answer(
+                label,
+                None,
+                time.perf_counter() - started,
+                dropped=f"no answer within {REQUEST_TIMEOUT} s",
+            )
         except (http.client.HTTPException, ConnectionError) as error:
-            answer = Answer(label, None, time.perf_counter() - started,
-                            dropped=dropped or type(error).__name__)  # fmt: skip
+            answer = Answer(
+                label,
+                None,
+                time.perf_counter() - started,
+                dropped=dropped or type(error).__name__,
+            )
         finally:
             connection.close()
         if record:
@@ -188,31 +209,55 @@ class Browser:
         self, label: str, path: str, fields: dict, *, record: bool = True
     ) -> Answer:
         body = urlencode(fields).encode()
-        return self.request(label, "POST", path, body,
-                            "application/x-www-form-urlencoded", record=record)  # fmt: skip
+        return self.request(
+            label,
+            "POST",
+            path,
+            body,
+            "application/x-www-form-urlencoded",
+            record=record,
+        )
 
-    def post_multipart(self, label: str, path: str, fields: dict,
-                       files: dict[str, tuple[str, bytes, str]]) -> Answer:  # fmt: skip
+    def post_multipart(
+        self,
+        label: str,
+        path: str,
+        fields: dict,
+        files: dict[str, tuple[str, bytes, str]],
+    ) -> Answer:
         boundary = f"----hostile-admin-{random.getrandbits(64):016x}"
         parts = []
         for name, value in fields.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-                         f"\r\n\r\n{value}\r\n".encode())  # fmt: skip
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                f"\r\n\r\n{value}\r\n".encode()
+            )
         for name, (filename, content, mime) in files.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                         f'filename="{filename}"\r\nContent-Type: {mime}\r\n\r\n'.encode()
-                         + content + b"\r\n")  # fmt: skip
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: {mime}\r\n\r\n'.encode()
+                + content
+                + b"\r\n"
+            )
         parts.append(f"--{boundary}--\r\n".encode())
-        return self.request(label, "POST", path, b"".join(parts),
-                            f"multipart/form-data; boundary={boundary}")  # fmt: skip
+        return self.request(
+            label,
+            "POST",
+            path,
+            b"".join(parts),
+            f"multipart/form-data; boundary={boundary}",
+        )
 
 
 def report(answer: Answer) -> None:
     status = answer.status if answer.status is not None else "-"
     dropped = f"yes ({answer.dropped})" if answer.dropped else "no"
     verdict = "FAIL" if answer.failures() else "ok"
-    print(f"{verdict:4} {answer.label:52} {status!s:>4} {answer.seconds:7.2f} s  "
-          f"dropped: {dropped:4}  {answer.outcome()}", flush=True)  # fmt: skip
+    print(
+        f"{verdict:4} {answer.label:52} {status!s:>4} {answer.seconds:7.2f} s  "
+        f"dropped: {dropped:4}  {answer.outcome()}",
+        flush=True,
+    )
 
 
 class FormFields(HTMLParser):
@@ -324,9 +369,12 @@ def production_server(env: dict) -> Iterator[subprocess.Popen]:
     with SERVER_LOG.open("ab") as log:
         process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "--config", "newsroom/gunicorn.conf.py"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
             start_new_session=True,
-        )  # fmt: skip
+        )
         try:
             deadline = time.monotonic() + 30
             while not port_is_open():
@@ -396,12 +444,24 @@ class Desk:
         )
 
     def add_photo(self, label: str, content: bytes, filename: str, **fields) -> Answer:
-        data = {"csrfmiddlewaretoken": self.token, "title": label[:200],
-                "alt_text": "A test pattern", "caption": "", "credit": "Bench",
-                "licence": "", "source_url": "", "tags": "", "_continue": "1"}  # fmt: skip
+        data = {
+            "csrfmiddlewaretoken": self.token,
+            "title": label[:200],
+            "alt_text": "A test pattern",
+            "caption": "",
+            "credit": "Bench",
+            "licence": "",
+            "source_url": "",
+            "tags": "",
+            "_continue": "1",
+        }
         data.update(fields)
-        return self.browser.post_multipart(label, "/admin/articles/image/add/", data,
-                                           {"file": (filename, content, "image/png")})  # fmt: skip
+        return self.browser.post_multipart(
+            label,
+            "/admin/articles/image/add/",
+            data,
+            {"file": (filename, content, "image/png")},
+        )
 
 
 def nested(tag: str, depth: int) -> str:
@@ -442,10 +502,17 @@ def story_path(answer: Answer) -> str | None:
 
 def login(browser: Browser) -> None:
     page = browser.get("login page", "/admin/login/?next=/admin/", record=False)
-    answer = browser.post("log in", "/admin/login/?next=/admin/", {
-        "csrfmiddlewaretoken": csrf_token(page.text),
-        "username": USERNAME, "password": PASSWORD, "next": "/admin/",
-    }, record=False)  # fmt: skip
+    answer = browser.post(
+        "log in",
+        "/admin/login/?next=/admin/",
+        {
+            "csrfmiddlewaretoken": csrf_token(page.text),
+            "username": USERNAME,
+            "password": PASSWORD,
+            "next": "/admin/",
+        },
+        record=False,
+    )
     if answer.status != 302 or "sessionid" not in browser.cookies:
         raise RuntimeError(
             f"logging in failed: HTTP {answer.status} {answer.outcome()}"
@@ -508,8 +575,11 @@ def camera_jpeg(width: int, height: int, seed: int) -> bytes:
 def tall_photo(desk: Desk) -> None:
     desk.add_photo("photo of 10 × 20 000 px (PNG)", png(10, 20_000, seed=1), "tall.png")
     for seed, (width, height) in enumerate(((6000, 4000), (9000, 6600)), start=9):
-        desk.add_photo(f"camera photo of {width} × {height} px (JPEG)",
-                       camera_jpeg(width, height, seed=seed), "camera.jpg")  # fmt: skip
+        desk.add_photo(
+            f"camera photo of {width} × {height} px (JPEG)",
+            camera_jpeg(width, height, seed=seed),
+            "camera.jpg",
+        )
 
 
 def links(desk: Desk) -> None:
@@ -524,17 +594,30 @@ def links(desk: Desk) -> None:
     for seed, url in enumerate(
         ("ftp://x", "http://127.0.0.1/", "http://169.254.169.254/"), start=2
     ):
-        desk.add_photo(f"photo with source_url {url}", png(640, 400, seed), "photo.png",
-                       source_url=url)  # fmt: skip
+        desk.add_photo(
+            f"photo with source_url {url}",
+            png(640, 400, seed),
+            "photo.png",
+            source_url=url,
+        )
 
 
-CASES: list[Callable[[Desk], None]] = [tags, nesting, huge_body, one_word_edit,
-                                       tall_photo, links]  # fmt: skip
+CASES: list[Callable[[Desk], None]] = [
+    tags,
+    nesting,
+    huge_body,
+    one_word_edit,
+    tall_photo,
+    links,
+]
 
 
 def main() -> int:
-    print(f"Hostile admin inputs (limit {LIMIT_SECONDS:g} s, no 5xx, no dropped "
-          f"connection), gunicorn on 127.0.0.1:{PORT}", flush=True)  # fmt: skip
+    print(
+        f"Hostile admin inputs (limit {LIMIT_SECONDS:g} s, no 5xx, no dropped "
+        f"connection), gunicorn on 127.0.0.1:{PORT}",
+        flush=True,
+    )
     env, section, author = prepare()
     browser = Browser()
     with production_server(env):
@@ -550,8 +633,10 @@ def main() -> int:
     print(f"slowest: {slowest.label} {slowest.seconds:.2f} s")
     failed = [answer for answer in answers if answer.failures()]
     if failed:
-        print(f"{len(failed)} of {len(answers)} requests broke the limits; "
-              f"server log: {SERVER_LOG.relative_to(ROOT)}")  # fmt: skip
+        print(
+            f"{len(failed)} of {len(answers)} requests broke the limits; "
+            f"server log: {SERVER_LOG.relative_to(ROOT)}"
+        )
         for answer in failed:
             print(f"  {answer.label}: {', '.join(answer.failures())}")
         return 1

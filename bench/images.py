@@ -105,8 +105,12 @@ def time_camera_upload() -> dict:
     started = time.perf_counter()
     decoded, facts = inspect_image_upload(upload(data, name="camera.jpg"))
     inspected = time.perf_counter()
-    image = images.store_image(image=Image(title="Camera photo", alt_text="Bench", credit="Bench"),
-                               decoded=decoded, facts=facts, original_filename="camera.jpg")  # fmt: skip
+    image = images.store_image(
+        image=Image(title="Camera photo", alt_text="Bench", credit="Bench"),
+        decoded=decoded,
+        facts=facts,
+        original_filename="camera.jpg",
+    )
     stored = time.perf_counter()
     return {
         "megapixels": facts.width * facts.height / 1e6,
@@ -124,8 +128,13 @@ def home_page_bytes() -> dict:
 
     from tests.factories import make_article, make_image, make_section
 
-    pool = [make_image(data=camera_like_jpeg(3000 + 200 * index, 2000, seed=index),
-                       name=f"pool-{index}.jpg") for index in range(PHOTO_POOL)]  # fmt: skip
+    pool = [
+        make_image(
+            data=camera_like_jpeg(3000 + 200 * index, 2000, seed=index),
+            name=f"pool-{index}.jpg",
+        )
+        for index in range(PHOTO_POOL)
+    ]
     sections = [make_section(f"Desk {index}") for index in range(3)]
     for index in range(HOME_STORIES):
         make_article(section=sections[index % 3], lead_image=pool[index % PHOTO_POOL])
@@ -168,15 +177,19 @@ def run() -> dict:
 def print_table(result: dict) -> None:
     upload, home = result["upload_24mp"], result["home_phone"]
     print("Photo pipeline")
-    print(f"  24 MP upload ({upload['upload_bytes'] / 1e6:.1f} MB): "
-          f"checks + decode {upload['inspect_s']:.2f} s, store + "
-          f"{upload['rendition_files']} renditions {upload['store_s']:.2f} s, "
-          f"total {upload['total_s']:.2f} s")  # fmt: skip
+    print(
+        f"  24 MP upload ({upload['upload_bytes'] / 1e6:.1f} MB): "
+        f"checks + decode {upload['inspect_s']:.2f} s, store + "
+        f"{upload['rendition_files']} renditions {upload['store_s']:.2f} s, "
+        f"total {upload['total_s']:.2f} s"
+    )
     saved = 1 - home["rendition_bytes"] / home["original_bytes"]
-    print(f"  Home page on a {PHONE_WIDTH_PX} px phone at DPR {PHONE_DPR}: "
-          f"{home['pictures']} pictures, {home['files_downloaded']} files, "
-          f"{home['rendition_bytes'] / 1e3:.0f} kB of renditions vs "
-          f"{home['original_bytes'] / 1e6:.1f} MB of originals ({saved:.0%} less)")  # fmt: skip
+    print(
+        f"  Home page on a {PHONE_WIDTH_PX} px phone at DPR {PHONE_DPR}: "
+        f"{home['pictures']} pictures, {home['files_downloaded']} files, "
+        f"{home['rendition_bytes'] / 1e3:.0f} kB of renditions vs "
+        f"{home['original_bytes'] / 1e6:.1f} MB of originals ({saved:.0%} less)"
+    )
 
 
 def main() -> dict:

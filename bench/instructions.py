@@ -76,11 +76,22 @@ def count_child(path: str) -> None:
 
 def instructions(env: dict, path: str) -> int:
     result = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--collect-atstart=no",
-         f"--toggle-collect={COUNTED_FUNCTION}", "--callgrind-out-file=/dev/null",
-         run.PYTHON, __file__, "--child", path],
-        cwd=run.ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--collect-atstart=no",
+            f"--toggle-collect={COUNTED_FUNCTION}",
+            "--callgrind-out-file=/dev/null",
+            run.PYTHON,
+            __file__,
+            "--child",
+            path,
+        ],
+        cwd=run.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode:
         sys.exit(f"counting {path} failed:\n{result.stderr[-2000:]}")
     collected = int(re.search(r"Collected : (\d+)", result.stderr).group(1))

@@ -42,8 +42,18 @@ WARM_UP_SECONDS = 1
 STATIC_PATH = "/static/bench/story.html"
 SERVER_LOG = RESULTS / "server.log"
 MEMORY_REQUESTS = 20_000
-SEARCH_QUERIES = ["missile", "radar", "frigates", "budget", "drone", "navy trials",
-                  "air defence", "missile contract", "armoured vehicles", "shipyard delivery"]  # fmt: skip
+SEARCH_QUERIES = [
+    "missile",
+    "radar",
+    "frigates",
+    "budget",
+    "drone",
+    "navy trials",
+    "air defence",
+    "missile contract",
+    "armoured vehicles",
+    "shipyard delivery",
+]
 WARM_UP_QUERY = "harbour"
 
 
@@ -55,9 +65,16 @@ def bench_database_url() -> str:
         bench_name = f"{name}_bench"
         admin = parts._replace(path="/postgres").geturl()
         exists = subprocess.run(
-            ["psql", admin, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{bench_name}'"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()  # fmt: skip
+            [
+                "psql",
+                admin,
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname='{bench_name}'",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         if not exists:
             subprocess.run(
                 ["psql", admin, "-qc", f'CREATE DATABASE "{bench_name}"'], check=True
@@ -97,8 +114,9 @@ def server_env(database_url: str, *, page_cache_seconds: int) -> dict:
 
 
 def manage(env: dict, *args: str) -> str:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         sys.exit(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
     return result.stdout
@@ -108,9 +126,16 @@ def prepare(env: dict) -> dict | None:
     """Migrate, seed what is missing (timed) and collect static files."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     manage(env, "migrate", "--noinput", "-v0")
-    count = int(manage(env, "shell", "-c",
-                       "from articles.models import Article; print(Article.objects.count())"
-                       ).strip().splitlines()[-1])  # fmt: skip
+    count = int(
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from articles.models import Article; print(Article.objects.count())",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     if count < STORIES:
         print(f"Seeding {STORIES - count} stories…", flush=True)
         started = time.monotonic()
@@ -197,8 +222,11 @@ class Server:
         self.log = SERVER_LOG.open("ab")
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "--config", "newsroom/gunicorn.conf.py"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
         for _ in range(100):
             try:
                 http_get(STATIC_PATH)
@@ -217,8 +245,9 @@ class Server:
         a leak grows) and ``file`` (pages of mapped files, such as SQLite's
         memory-mapped database, shared with the page cache and let go by
         the kernel when it likes)."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)],
-                                  capture_output=True, text=True).stdout.split()  # fmt: skip
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split()
         sizes = {"own": [], "file": []}
         for pid in children:
             status = Path(f"/proc/{pid}/status").read_text()
@@ -243,8 +272,10 @@ def wrk(path: str, *, seconds: int = SECONDS) -> dict:
     url = f"http://127.0.0.1:{PORT}{quote(path, safe='/?=&%')}"
     output = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     total = int(re.search(r"(\d+) requests in", output).group(1))
     latency = {
@@ -254,8 +285,13 @@ def wrk(path: str, *, seconds: int = SECONDS) -> dict:
         )
     }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50_ms": latency.get("50"), "p99_ms": latency.get("99"),
-            "requests": total, "errors": int(errors.group(1)) if errors else 0}  # fmt: skip
+    return {
+        "rps": rps,
+        "p50_ms": latency.get("50"),
+        "p99_ms": latency.get("99"),
+        "requests": total,
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
 def summary(runs: list[dict]) -> dict:
@@ -296,17 +332,22 @@ def measure_mode(env: dict, urls: dict, *, memory: bool) -> dict:
         results, static_runs = {}, []
         for name, path in urls.items():
             results[name] = paired_runs(path, static_runs)
-            print(f"  {name:8} {results[name]['rps']:8.0f} req/s "
-                  f"({results[name]['ratio']:.1%} of static)", flush=True)  # fmt: skip
+            print(
+                f"  {name:8} {results[name]['rps']:8.0f} req/s "
+                f"({results[name]['ratio']:.1%} of static)",
+                flush=True,
+            )
         results["static"] = summary(static_runs)
         if memory:
             served = sum(results[name]["requests"] for name in urls)
             while served < MEMORY_REQUESTS:
                 for path in urls.values():
                     served += wrk(path, seconds=2)["requests"]
-            results["memory"] = {"kib_before": memory_before,
-                                 "kib_after": server.worker_memory_kib(),
-                                 "requests": served}  # fmt: skip
+            results["memory"] = {
+                "kib_before": memory_before,
+                "kib_after": server.worker_memory_kib(),
+                "requests": served,
+            }
     return results
 
 
@@ -327,8 +368,11 @@ def search_latency(env: dict, urls: dict) -> dict | None:
                 timings.append((time.perf_counter() - started) * 1000)
                 assert status == 200, (path, status)
     timings.sort()
-    return {"median_ms": statistics.median(timings),
-            "p95_ms": timings[int(len(timings) * 0.95) - 1], "samples": len(timings)}  # fmt: skip
+    return {
+        "median_ms": statistics.median(timings),
+        "p95_ms": timings[int(len(timings) * 0.95) - 1],
+        "samples": len(timings),
+    }
 
 
 def optional_benchmark(module: str, *args):
@@ -336,50 +380,68 @@ def optional_benchmark(module: str, *args):
     path = ROOT / "bench" / f"{module}.py"
     if not path.exists():
         return None
-    result = subprocess.run([PYTHON, str(path), *args], cwd=ROOT, capture_output=True,
-                            text=True)  # fmt: skip
+    result = subprocess.run(
+        [PYTHON, str(path), *args], cwd=ROOT, capture_output=True, text=True
+    )
     print(result.stdout[-3000:])
     match = re.search(r"^JSON (.*)$", result.stdout, re.MULTILINE)
     if match is None:
         print(f"{module} gave no result:\n{result.stderr[-1500:]}")
-    return json.loads(match.group(1)) if match else {"output": result.stdout[-2000:],
-                                                     "error": result.stderr[-2000:]}  # fmt: skip
+    return (
+        json.loads(match.group(1))
+        if match
+        else {"output": result.stdout[-2000:], "error": result.stderr[-2000:]}
+    )
 
 
 def print_table(report: dict) -> None:
     cached, uncached = report["cached"], report["uncached"]
     static = statistics.median([cached["static"]["rps"], uncached["static"]["rps"]])
-    print(f"\nNewsroom bench — {report['stories']} stories on {report['database']}, "
-          f"{report['date']}, {report['machine']}")  # fmt: skip
+    print(
+        f"\nNewsroom bench — {report['stories']} stories on {report['database']}, "
+        f"{report['date']}, {report['machine']}"
+    )
     print(
         f"Static baseline (same story HTML via gunicorn + whitenoise): {static:.0f} req/s\n"
     )
-    header = (f"{'page':9} {'queries':>7} | {'cached r/s':>10} {'ratio':>6} {'p50':>7} {'p99':>7}"
-              f" | {'uncached r/s':>12} {'ratio':>6} {'p50':>7} {'p99':>7}")  # fmt: skip
+    header = (
+        f"{'page':9} {'queries':>7} | {'cached r/s':>10} {'ratio':>6} {'p50':>7} {'p99':>7}"
+        f" | {'uncached r/s':>12} {'ratio':>6} {'p50':>7} {'p99':>7}"
+    )
     print(header)
     print("-" * len(header))
     for name in report["urls"]:
         c, u = cached[name], uncached[name]
-        print(f"{name:9} {report['queries'].get(name, '-'):>7} | {c['rps']:10.0f} "
-              f"{c['ratio']:6.0%} {c['p50_ms']:6.1f}ms {c['p99_ms']:6.1f}ms | "
-              f"{u['rps']:12.0f} {u['ratio']:6.0%} {u['p50_ms']:6.1f}ms "
-              f"{u['p99_ms']:6.1f}ms")  # fmt: skip
+        print(
+            f"{name:9} {report['queries'].get(name, '-'):>7} | {c['rps']:10.0f} "
+            f"{c['ratio']:6.0%} {c['p50_ms']:6.1f}ms {c['p99_ms']:6.1f}ms | "
+            f"{u['rps']:12.0f} {u['ratio']:6.0%} {u['p50_ms']:6.1f}ms "
+            f"{u['p99_ms']:6.1f}ms"
+        )
     memory = uncached.get("memory")
     if memory:
         before, after = memory["kib_before"], memory["kib_after"]
-        growth = [later / earlier - 1 for earlier, later in
-                  zip(before["own"], after["own"], strict=False)]  # fmt: skip
-        print(f"\nWorker memory across {memory['requests']} uncached requests: "
-              f"own {before['own']} → {after['own']} KiB (max growth {max(growth):+.1%}); "
-              f"mapped files {before['file']} → {after['file']} KiB")  # fmt: skip
+        growth = [
+            later / earlier - 1
+            for earlier, later in zip(before["own"], after["own"], strict=False)
+        ]
+        print(
+            f"\nWorker memory across {memory['requests']} uncached requests: "
+            f"own {before['own']} → {after['own']} KiB (max growth {max(growth):+.1%}); "
+            f"mapped files {before['file']} → {after['file']} KiB"
+        )
     if report.get("seeding"):
         seeding = report["seeding"]
-        print(f"Seeding {seeding['stories']} stories (bylines, tags, photos, revisions, "
-              f"search index): {seeding['seconds']:.0f} s")  # fmt: skip
+        print(
+            f"Seeding {seeding['stories']} stories (bylines, tags, photos, revisions, "
+            f"search index): {seeding['seconds']:.0f} s"
+        )
     if report.get("search"):
         search = report["search"]
-        print(f"Search (single client, {search['samples']} queries): median "
-              f"{search['median_ms']:.1f} ms, p95 {search['p95_ms']:.1f} ms")  # fmt: skip
+        print(
+            f"Search (single client, {search['samples']} queries): median "
+            f"{search['median_ms']:.1f} ms, p95 {search['p95_ms']:.1f} ms"
+        )
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ if settings.NEWSROOM_SERVE_MEDIA:
             rf"^{media_prefix}(?P<path>.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
-        ),  # fmt: skip
+        ),
     )
 
 handler400 = "articles.views.bad_request"

@@ -40,8 +40,16 @@ def upload(data: bytes, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def make_image(*, title=None, alt_text="A grey patrol boat at sea", caption="A patrol boat.",
-               credit="Navy Press Office", data=None, name="photo.jpg", user=None) -> Image:  # fmt: skip
+def make_image(
+    *,
+    title=None,
+    alt_text="A grey patrol boat at sea",
+    caption="A patrol boat.",
+    credit="Navy Press Office",
+    data=None,
+    name="photo.jpg",
+    user=None,
+) -> Image:
     decoded, facts = inspect_image_upload(upload(data or image_bytes(), name=name))
     return images.store_image(
         image=Image(
@@ -49,7 +57,7 @@ def make_image(*, title=None, alt_text="A grey patrol boat at sea", caption="A p
             alt_text=alt_text,
             caption=caption,
             credit=credit,
-        ),  # fmt: skip
+        ),
         decoded=decoded,
         facts=facts,
         original_filename=name,
@@ -59,16 +67,28 @@ def make_image(*, title=None, alt_text="A grey patrol boat at sea", caption="A p
 
 def make_section(name=None, **fields) -> Section:
     name = name or f"Section {next(_sequence)}"
-    return Section.objects.create(name=name, slug=fields.pop("slug", None) or
-                                  name.lower().replace(" ", "-"), **fields)  # fmt: skip
+    return Section.objects.create(
+        name=name,
+        slug=fields.pop("slug", None) or name.lower().replace(" ", "-"),
+        **fields,
+    )
 
 
 def make_author(name=None, **fields) -> Author:
     return Author.objects.create(name=name or f"Reporter {next(_sequence)}", **fields)
 
 
-def make_article(*, headline=None, section=None, authors=None, status=Article.Status.PUBLISHED,
-                 publish_at=None, tags=(), lead_image=None, **fields) -> Article:  # fmt: skip
+def make_article(
+    *,
+    headline=None,
+    section=None,
+    authors=None,
+    status=Article.Status.PUBLISHED,
+    publish_at=None,
+    tags=(),
+    lead_image=None,
+    **fields,
+) -> Article:
     """A story; approved and live since an hour ago unless told otherwise.
 
     Built directly (not through the workflow) so tests can set up any state;
@@ -114,12 +134,24 @@ def make_user(username, *, group=None, superuser=False) -> User:
     return user
 
 
-def place_photo(article: Article, image: Image, *, kind=StoryImage.Kind.GALLERY,
-                position=0, caption="", credit="") -> StoryImage:  # fmt: skip
+def place_photo(
+    article: Article,
+    image: Image,
+    *,
+    kind=StoryImage.Kind.GALLERY,
+    position=0,
+    caption="",
+    credit="",
+) -> StoryImage:
     """Put a library photo in a story's gallery or body, row and revisions alike."""
-    placement = StoryImage.objects.create(article=article, image=image, kind=kind,
-                                          position=position, caption=caption,
-                                          credit=credit)  # fmt: skip
+    placement = StoryImage.objects.create(
+        article=article,
+        image=image,
+        kind=kind,
+        position=position,
+        caption=caption,
+        credit=credit,
+    )
     snapshot = revisions.current_snapshot(article)
     Revision.objects.filter(
         pk__in=[article.latest_revision_id, article.live_revision_id]

@@ -161,8 +161,10 @@ def test_a_refused_upload_without_a_title_shows_only_the_file_error(
 
 def test_anonymous_post_to_admin_changes_nothing(client):
     section = make_section("Naval", slug="naval")
-    response = client.post(reverse("admin:articles_section_change", args=[section.pk]),
-                           {"name": "Hacked", "slug": "hacked", "order": 1})  # fmt: skip
+    response = client.post(
+        reverse("admin:articles_section_change", args=[section.pk]),
+        {"name": "Hacked", "slug": "hacked", "order": 1},
+    )
     assert response.status_code == 302
     section.refresh_from_db()
     assert section.name == "Naval"

@@ -163,8 +163,11 @@ def test_the_queue_offers_approve_only_to_a_moderator_who_may_approve(
     client, moderator
 ):
     """The four-eyes rule is shown as a reason in the queue, not as a dead button."""
-    own = make_article(headline="My own story", status=Status.IN_REVIEW,
-                       authors=[make_author("Mod Byline", user=moderator)])  # fmt: skip
+    own = make_article(
+        headline="My own story",
+        status=Status.IN_REVIEW,
+        authors=[make_author("Mod Byline", user=moderator)],
+    )
     other = make_article(headline="Someone else's story", status=Status.IN_REVIEW)
     client.force_login(moderator)
     for url in (reverse("admin:articles_article_review_queue"), change_url(own)):
@@ -199,8 +202,9 @@ def test_editing_a_live_story_leaves_readers_on_the_approved_version(
     author = make_author("Lena Sorensen")
     story = make_article(headline="Original headline", authors=[author])
     client.force_login(editor)
-    data = story_form_data(story, headline="Changed headline", author=author,
-                           section=story.section)  # fmt: skip
+    data = story_form_data(
+        story, headline="Changed headline", author=author, section=story.section
+    )
     data["slug"] = story.slug
     response = client.post(change_url(story), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -217,8 +221,13 @@ def test_editing_a_live_story_leaves_readers_on_the_approved_version(
     queue = client.get(reverse("admin:articles_article_review_queue")).content.decode()
     assert "Changes to a live story" in queue
     story.refresh_from_db()
-    client.post(workflow_url(story, "approve"), {"revision_id": story.latest_revision_id,
-                                                 "correction_note": "The headline was wrong."})  # fmt: skip
+    client.post(
+        workflow_url(story, "approve"),
+        {
+            "revision_id": story.latest_revision_id,
+            "correction_note": "The headline was wrong.",
+        },
+    )
     client.logout()
     page = client.get(story.get_absolute_url()).content.decode()
     assert "Changed headline" in page
@@ -230,14 +239,20 @@ def test_editing_a_live_story_leaves_readers_on_the_approved_version(
 def test_an_editor_saves_a_live_story_twice_in_a_row(client, editor):
     """The desk's most common action: a second save of a story with pending changes."""
     author = make_author("Lena Sorensen")
-    story = make_article(headline="Original headline", authors=[author],
-                         tags=["navy", "frigates"])  # fmt: skip
+    story = make_article(
+        headline="Original headline", authors=[author], tags=["navy", "frigates"]
+    )
     client.force_login(editor)
     for standfirst in ("First change.", "Second change.", "Third change."):
         story.refresh_from_db()
-        data = story_form_data(story, standfirst=standfirst, author=author,
-                               section=story.section, tags="navy, frigates",
-                               headline="Original headline")  # fmt: skip
+        data = story_form_data(
+            story,
+            standfirst=standfirst,
+            author=author,
+            section=story.section,
+            tags="navy, frigates",
+            headline="Original headline",
+        )
         data["slug"] = story.slug
         data["_continue"] = "Save and continue editing"
         response = client.post(change_url(story), data)
@@ -254,13 +269,22 @@ def test_a_stale_edit_form_is_refused_and_keeps_the_text(client, editor):
     story = make_article(status=Status.DRAFT, headline="First version")
     opened_at = story.latest_revision_id
     other = make_user("other-editor", group="Editors")
-    workflow.save_story(article=Article.objects.get(pk=story.pk), user=other,
-                        authors=story.ordered_authors, tags=["x"],
-                        base_revision_id=opened_at)  # fmt: skip
+    workflow.save_story(
+        article=Article.objects.get(pk=story.pk),
+        user=other,
+        authors=story.ordered_authors,
+        tags=["x"],
+        base_revision_id=opened_at,
+    )
     story.refresh_from_db()
     client.force_login(editor)
-    data = story_form_data(story, headline="My version", base_revision=opened_at,
-                           section=story.section, author=story.ordered_authors[0])  # fmt: skip
+    data = story_form_data(
+        story,
+        headline="My version",
+        base_revision=opened_at,
+        section=story.section,
+        author=story.ordered_authors[0],
+    )
     data["slug"] = story.slug
     response = client.post(change_url(story), data)
     assert response.status_code == 200
@@ -297,15 +321,20 @@ def test_change_form_explains_the_public_state(client, moderator):
 
 def test_history_compare_and_restore(client, editor):
     story = make_article(status=Status.DRAFT, headline="Before <b>bold</b>")
-    workflow.save_story(article=Article.objects.get(pk=story.pk), user=editor,
-                        authors=story.ordered_authors, tags=["after"],
-                        base_revision_id=story.latest_revision_id)  # fmt: skip
+    workflow.save_story(
+        article=Article.objects.get(pk=story.pk),
+        user=editor,
+        authors=story.ordered_authors,
+        tags=["after"],
+        base_revision_id=story.latest_revision_id,
+    )
     story.refresh_from_db()
     client.force_login(editor)
     history = client.get(reverse("admin:articles_article_history", args=[story.pk]))
     assert history.status_code == 200
-    compare = client.get(reverse("admin:articles_article_compare", args=[story.pk]),
-                         {"a": 1, "b": 2}).content.decode()  # fmt: skip
+    compare = client.get(
+        reverse("admin:articles_article_compare", args=[story.pk]), {"a": 1, "b": 2}
+    ).content.decode()
     assert "<ins>after</ins>" in compare
     assert "<b>bold</b>" not in compare and "&lt;b&gt;bold&lt;/b&gt;" in compare
     response = client.post(
@@ -380,8 +409,9 @@ def test_withdrawing_a_story_ends_its_share_links_at_once(client, editor, modera
 
 
 def test_share_links_of_an_expired_story_answer_410(client, editor):
-    story = make_article(headline="Shared then expired",
-                         expire_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    story = make_article(
+        headline="Shared then expired", expire_at=timezone.now() + timedelta(hours=1)
+    )
     link, url = share(client, story, editor)
     assert client.get(url).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
@@ -411,8 +441,11 @@ def test_revoked_and_tampered_share_links_show_nothing(client, editor):
 
 
 def test_share_link_shows_nothing_before_the_embargo(client, editor):
-    story = make_article(status=Status.DRAFT, headline="Embargoed report",
-                         embargo_until=timezone.now() + timedelta(hours=6))  # fmt: skip
+    story = make_article(
+        status=Status.DRAFT,
+        headline="Embargoed report",
+        embargo_until=timezone.now() + timedelta(hours=6),
+    )
     story.latest_revision.snapshot["embargo_until"] = story.embargo_until.isoformat()
     story.latest_revision.save()
     _link, url = share(client, story, editor)

@@ -81,9 +81,20 @@ def test_story_list_gives_every_field_a_partner_needs(client):
     assert payload["count"] == 1
     (item,) = payload["results"]
     assert set(item) == {
-        "id", "headline", "slug", "standfirst", "url", "section", "authors",
-        "tags", "dateline", "source", "published_at", "updated_at", "lead_image",
-    }  # fmt: skip
+        "id",
+        "headline",
+        "slug",
+        "standfirst",
+        "url",
+        "section",
+        "authors",
+        "tags",
+        "dateline",
+        "source",
+        "published_at",
+        "updated_at",
+        "lead_image",
+    }
     assert item["id"] == story.pk
     assert item["headline"] == "Battery deployed near the border"
     assert item["slug"] == story.slug
@@ -95,15 +106,27 @@ def test_story_list_gives_every_field_a_partner_needs(client):
         "url": f"{SITE}/section/air-defence/",
     }
     assert item["authors"] == [
-        {"name": "Zofia Zielińska", "slug": staff.slug, "is_agency": False,
-         "url": f"{SITE}/author/zofia-zieli%C5%84ska/"},
-        {"name": "Baltic Wire", "slug": agency.slug, "is_agency": True,
-         "url": f"{SITE}/author/{agency.slug}/"},
-    ]  # fmt: skip
+        {
+            "name": "Zofia Zielińska",
+            "slug": staff.slug,
+            "is_agency": False,
+            "url": f"{SITE}/author/zofia-zieli%C5%84ska/",
+        },
+        {
+            "name": "Baltic Wire",
+            "slug": agency.slug,
+            "is_agency": True,
+            "url": f"{SITE}/author/{agency.slug}/",
+        },
+    ]
     assert item["tags"] == [
-        {"name": "air defence", "slug": "air-defence", "url": f"{SITE}/tag/air-defence/"},
+        {
+            "name": "air defence",
+            "slug": "air-defence",
+            "url": f"{SITE}/tag/air-defence/",
+        },
         {"name": "Navy", "slug": "navy", "url": f"{SITE}/tag/navy/"},
-    ]  # fmt: skip
+    ]
     assert item["dateline"] == "Tapa"
     assert item["source"] == "Ministry of Defence"
     assert datetime.fromisoformat(item["published_at"]) == story.publish_at
@@ -370,13 +393,22 @@ def filterable():
     anna, wire = make_author("Anna Nowak"), make_author("Baltic Wire")
     day = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
     return {
-        "first": make_article(section=navy, authors=[anna], tags=["frigates"],
-                              publish_at=day),
-        "second": make_article(section=navy, authors=[wire, anna], tags=["Łódź"],
-                               publish_at=day + timedelta(days=1)),
-        "third": make_article(section=air, authors=[wire], tags=["frigates"],
-                              publish_at=day + timedelta(days=2)),
-    }  # fmt: skip
+        "first": make_article(
+            section=navy, authors=[anna], tags=["frigates"], publish_at=day
+        ),
+        "second": make_article(
+            section=navy,
+            authors=[wire, anna],
+            tags=["Łódź"],
+            publish_at=day + timedelta(days=1),
+        ),
+        "third": make_article(
+            section=air,
+            authors=[wire],
+            tags=["frigates"],
+            publish_at=day + timedelta(days=2),
+        ),
+    }
 
 
 def story_ids(stories, *names) -> list[int]:
@@ -397,13 +429,16 @@ def story_ids(stories, *names) -> list[int]:
         ({"tag": "frigates", "author": "anna-nowak"}, ["first"]),
         ({"published_after": "2025-03-02"}, ["third", "second"]),
         ({"published_before": "2025-03-02"}, ["first"]),
-        ({"published_after": "2025-03-02", "published_before": "2025-03-03"}, ["second"]),
+        (
+            {"published_after": "2025-03-02", "published_before": "2025-03-03"},
+            ["second"],
+        ),
         ({"published_after": "2025-03-02T10:00:00Z"}, ["third", "second"]),
         ({"published_after": "2025-03-02T10:00:01Z"}, ["third"]),
         ({"published_before": "2025-03-03T12:00:00+02:00"}, ["second", "first"]),
         ({"section": "", "published_after": ""}, ["third", "second", "first"]),
     ],
-)  # fmt: skip
+)
 def test_filters_narrow_the_story_list(client, filterable, params, expected):
     assert ids(get_json(client, STORIES, params)) == story_ids(filterable, *expected)
 
@@ -477,8 +512,11 @@ HOSTILE_PARAMS = [
 def test_hostile_query_parameters_are_never_applied(client, query, expected_status):
     owner = make_user("owner")
     air = make_section("Air", slug="air")
-    make_article(headline="Secret drone", section=air,
-                 authors=[make_author("Staff Writer", user=owner)])  # fmt: skip
+    make_article(
+        headline="Secret drone",
+        section=air,
+        authors=[make_author("Staff Writer", user=owner)],
+    )
     make_article(headline="Navy news")
     baseline = ids(get_json(client, STORIES))
 
@@ -625,9 +663,18 @@ def test_responses_are_json_without_cookies(editor):
     """No Set-Cookie and no "Vary: Cookie", for readers and for a logged-in editor."""
     story = make_article(tags=["navy"])
     author = story.bylines.get().author
-    urls = [STORIES, f"{STORIES}{story.pk}/", SECTIONS, f"{SECTIONS}{story.section.slug}/",
-            TAGS, f"{TAGS}navy/", AUTHORS, f"{AUTHORS}{author.slug}/", f"{STORIES}999999/",
-            f"{STORIES}?published_after=bad"]  # fmt: skip
+    urls = [
+        STORIES,
+        f"{STORIES}{story.pk}/",
+        SECTIONS,
+        f"{SECTIONS}{story.section.slug}/",
+        TAGS,
+        f"{TAGS}navy/",
+        AUTHORS,
+        f"{AUTHORS}{author.slug}/",
+        f"{STORIES}999999/",
+        f"{STORIES}?published_after=bad",
+    ]
     reader, logged_in = Client(), Client()
     logged_in.force_login(editor)
     for client in (reader, logged_in):
@@ -674,16 +721,30 @@ def test_the_schema_is_valid_openapi_describing_every_endpoint(client):
     assert schema["info"]["title"] == "Newsroom API"
     assert schema["info"]["version"] == "1.0.0"
     assert len(schema["servers"]) == 1
-    for path in ("/api/v1/stories/", "/api/v1/stories/{id}/", "/api/v1/sections/",
-                 "/api/v1/sections/{slug}/", "/api/v1/tags/", "/api/v1/tags/{slug}/",
-                 "/api/v1/authors/", "/api/v1/authors/{slug}/"):  # fmt: skip
+    for path in (
+        "/api/v1/stories/",
+        "/api/v1/stories/{id}/",
+        "/api/v1/sections/",
+        "/api/v1/sections/{slug}/",
+        "/api/v1/tags/",
+        "/api/v1/tags/{slug}/",
+        "/api/v1/authors/",
+        "/api/v1/authors/{slug}/",
+    ):
         assert set(schema["paths"][path]) == {"get"}, path
     parameters = {
         parameter["name"]
         for parameter in schema["paths"]["/api/v1/stories/"]["get"]["parameters"]
     }
-    assert parameters == {"page", "page_size", "section", "tag", "author",
-                          "published_after", "published_before"}  # fmt: skip
+    assert parameters == {
+        "page",
+        "page_size",
+        "section",
+        "tag",
+        "author",
+        "published_after",
+        "published_before",
+    }
     story = schema["components"]["schemas"]["StoryDetail"]
     assert set(story["required"]) == set(story["properties"])
 

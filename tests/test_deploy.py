@@ -30,14 +30,27 @@ ROOT = Path(__file__).resolve().parent.parent
 # Variables the test settings or the developer's shell may set; each scenario
 # below states its own.
 SCENARIO_VARIABLES = {
-    "DEBUG", "SECRET_KEY", "NEWSROOM_HTTPS", "ALLOWED_HOSTS", "SITE_URL", "LOG_FORMAT",
-    "CSRF_TRUSTED_ORIGINS", "DJANGO_SETTINGS_MODULE", "AWS_STORAGE_BUCKET_NAME",
-    "AWS_S3_ENDPOINT_URL", "AWS_S3_CUSTOM_DOMAIN", "NEWSROOM_MEDIA_ORIGINS",
-    "NEWSROOM_TRUSTED_PROXY_COUNT", "SECURE_HSTS_SECONDS", "WEB_CONCURRENCY",
-    "PORT", "HOST", "MEDIA_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "NEWSROOM_HTTPS",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "LOG_FORMAT",
+    "CSRF_TRUSTED_ORIGINS",
+    "DJANGO_SETTINGS_MODULE",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_S3_CUSTOM_DOMAIN",
+    "NEWSROOM_MEDIA_ORIGINS",
+    "NEWSROOM_TRUSTED_PROXY_COUNT",
+    "SECURE_HSTS_SECONDS",
+    "WEB_CONCURRENCY",
+    "PORT",
+    "HOST",
+    "MEDIA_URL",
     # Set by the browser tests' fixtures; a deployment never sets it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
-}  # fmt: skip
+}
 
 
 def production_env(**overrides) -> dict:
@@ -118,8 +131,12 @@ def test_production_settings_assume_https_and_harden_cookies_and_headers():
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SECURE_HSTS_SECONDS"] >= 31_536_000
     assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
-    for flag in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
-                 "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY"):  # fmt: skip
+    for flag in (
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_HTTPONLY",
+    ):
         assert values[flag] is True, flag
     assert values["X_FRAME_OPTIONS"] == "DENY"
     assert values["SECURE_REFERRER_POLICY"] == "same-origin"
@@ -151,9 +168,12 @@ def test_the_deployment_check_refuses_a_missing_secret_key():
     """`make serve` starts with check --deploy, which stops here."""
     env = production_env()
     del env["SECRET_KEY"]
-    result = run_python("import django; django.setup(); "
-                        "from django.core.management import call_command; "
-                        "call_command('check', deploy=True)", env)  # fmt: skip
+    result = run_python(
+        "import django; django.setup(); "
+        "from django.core.management import call_command; "
+        "call_command('check', deploy=True)",
+        env,
+    )
     assert result.returncode != 0
     assert "newsroom.E001" in result.stderr
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
@@ -166,8 +186,12 @@ def test_schema_commands_work_in_a_bare_checkout_without_a_secret_key():
     env.pop("DEBUG", None)
     result = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "No changes detected" in result.stdout
 
@@ -293,7 +317,7 @@ def test_gunicorn_serves_the_app_with_production_settings(tmp_path):
             str(Path(sys.executable).with_name("gunicorn")),
             "--config",
             "newsroom/gunicorn.conf.py",
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         env=env,
         stdout=out,

@@ -76,19 +76,34 @@ def build_newsroom():
     common = {"section": section, "authors": [author], "tags": ["missiles"]}
     live = make_article(headline="Battery deployed near the border", **common)
     hidden = [
-        make_article(headline="Draft: unannounced deal", status=Article.Status.DRAFT,
-                     **common),
-        make_article(headline="In review: tank trials", status=Article.Status.IN_REVIEW,
-                     **common),
-        make_article(headline="Withdrawn: wrong figures",
-                     status=Article.Status.WITHDRAWN, **common),
-        make_article(headline="Scheduled: budget vote", publish_at=now + timedelta(hours=2),
-                     **common),
-        make_article(headline="Expired: exercise notice", publish_at=now - timedelta(hours=3),
-                     expire_at=now - timedelta(minutes=5), **common),
-        make_article(headline="Embargoed: defence review", embargo_until=now + timedelta(hours=1),
-                     **common),
-    ]  # fmt: skip
+        make_article(
+            headline="Draft: unannounced deal", status=Article.Status.DRAFT, **common
+        ),
+        make_article(
+            headline="In review: tank trials", status=Article.Status.IN_REVIEW, **common
+        ),
+        make_article(
+            headline="Withdrawn: wrong figures",
+            status=Article.Status.WITHDRAWN,
+            **common,
+        ),
+        make_article(
+            headline="Scheduled: budget vote",
+            publish_at=now + timedelta(hours=2),
+            **common,
+        ),
+        make_article(
+            headline="Expired: exercise notice",
+            publish_at=now - timedelta(hours=3),
+            expire_at=now - timedelta(minutes=5),
+            **common,
+        ),
+        make_article(
+            headline="Embargoed: defence review",
+            embargo_until=now + timedelta(hours=1),
+            **common,
+        ),
+    ]
     slugs = {"section": section.slug, "tag": "missiles", "author": author.slug}
     return live, hidden, slugs
 
@@ -243,8 +258,11 @@ def test_control_characters_in_stored_text_still_give_a_valid_feed(client):
     Tag.objects.filter(slug="radar").update(name="radar\x1b")
 
     for route, scope in FEED_ROUTES:
-        url = feed_url(route, scope, {"section": story.section.slug, "tag": "radar",
-                                      "author": author.slug})  # fmt: skip
+        url = feed_url(
+            route,
+            scope,
+            {"section": story.section.slug, "tag": "radar", "author": author.slug},
+        )
         response = client.get(url)
         parsed = parse_feed(response)
         assert not any(code in response.content for code in (b"\x0b", b"\x0c", b"\x1b"))
@@ -336,8 +354,12 @@ def test_feeds_use_a_fixed_number_of_queries(client):
 
     def add_stories(count):
         for index in range(count):
-            make_article(section=section, authors=[author, make_author()],
-                         tags=["shared", f"tag-{index}"], lead_image=photo)  # fmt: skip
+            make_article(
+                section=section,
+                authors=[author, make_author()],
+                tags=["shared", f"tag-{index}"],
+                lead_image=photo,
+            )
 
     urls = [feed_url(route, scope, slugs) for route, scope in FEED_ROUTES]
     add_stories(3)

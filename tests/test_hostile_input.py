@@ -25,8 +25,17 @@ from tests.test_permissions import admin_form_data
 pytestmark = pytest.mark.django_db
 
 PAYLOADS = all_payloads()
-STORY_FIELDS = ["headline", "standfirst", "body", "tags", "dateline", "source",
-                "lead_image_caption", "seo_title", "seo_description"]  # fmt: skip
+STORY_FIELDS = [
+    "headline",
+    "standfirst",
+    "body",
+    "tags",
+    "dateline",
+    "source",
+    "lead_image_caption",
+    "seo_title",
+    "seo_description",
+]
 SECTION_FIELDS = ["name", "description"]
 AUTHOR_FIELDS = ["name", "bio"]
 IMAGE_FIELDS = ["title", "alt_text", "caption", "credit"]
@@ -134,10 +143,14 @@ def benign_story(client, section, author, image):
         data = dict(form)
         number = next(_unique)
         data.update(
-            headline=f"Benign headline {number}", standfirst="Sea trials.",
-            body="<p>Calm.</p>", tags="navy", section=section.pk,
-            lead_image=image.pk, **{"bylines-0-author": author.pk},
-        )  # fmt: skip
+            headline=f"Benign headline {number}",
+            standfirst="Sea trials.",
+            body="<p>Calm.</p>",
+            tags="navy",
+            section=section.pk,
+            lead_image=image.pk,
+            **{"bylines-0-author": author.pk},
+        )
         return data
 
     return build
@@ -161,8 +174,11 @@ def hostile_or_benign(payload, accepted, field, fallback):
 @pytest.fixture
 def newsroom(reporter, moderator, superuser):
     clients = {}
-    for name, user in (("reporter", reporter), ("moderator", moderator),
-                       ("superuser", superuser)):  # fmt: skip
+    for name, user in (
+        ("reporter", reporter),
+        ("moderator", moderator),
+        ("superuser", superuser),
+    ):
         clients[name] = Client()
         clients[name].force_login(user)
     return clients
@@ -171,15 +187,31 @@ def newsroom(reporter, moderator, superuser):
 @pytest.mark.parametrize("name", PAYLOADS)
 def test_hostile_text_is_refused_or_stored_inert_everywhere(newsroom, name, settings):
     payload = PAYLOADS[name]
-    admin_client, reporter, moderator = (newsroom["superuser"], newsroom["reporter"],
-                                         newsroom["moderator"])  # fmt: skip
+    admin_client, reporter, moderator = (
+        newsroom["superuser"],
+        newsroom["reporter"],
+        newsroom["moderator"],
+    )
 
     # Section, byline author and photo, field by field, then all at once.
     section_url = reverse("admin:articles_section_add")
-    section_base = benign({"name": "Section {n}", "slug": "section-{n}", "order": 0,
-                           "description": "Ships."})  # fmt: skip
-    accepted = try_each_field(admin_client, section_url, section_base, SECTION_FIELDS,
-                              payload, Section.objects.count, Section)  # fmt: skip
+    section_base = benign(
+        {
+            "name": "Section {n}",
+            "slug": "section-{n}",
+            "order": 0,
+            "description": "Ships.",
+        }
+    )
+    accepted = try_each_field(
+        admin_client,
+        section_url,
+        section_base,
+        SECTION_FIELDS,
+        payload,
+        Section.objects.count,
+        Section,
+    )
     values = section_base()
     values.update({f: payload for f in accepted})
     assert admin_client.post(section_url, values).status_code == 302
@@ -187,8 +219,15 @@ def test_hostile_text_is_refused_or_stored_inert_everywhere(newsroom, name, sett
 
     author_url = reverse("admin:articles_author_add")
     author_base = benign({"name": "Author {n}", "slug": "author-{n}", "bio": "Writes."})
-    accepted = try_each_field(admin_client, author_url, author_base, AUTHOR_FIELDS,
-                              payload, Author.objects.count, Author)  # fmt: skip
+    accepted = try_each_field(
+        admin_client,
+        author_url,
+        author_base,
+        AUTHOR_FIELDS,
+        payload,
+        Author.objects.count,
+        Author,
+    )
     values = author_base()
     values.update({f: payload for f in accepted})
     assert admin_client.post(author_url, values).status_code == 302
@@ -201,9 +240,15 @@ def test_hostile_text_is_refused_or_stored_inert_everywhere(newsroom, name, sett
     image_form = admin_form_data(admin_client, image_url)
     image_base = lambda: dict(image_form)  # noqa: E731
     accepted = try_each_field(
-        admin_client, image_url, image_base, IMAGE_FIELDS, payload,
-        lambda: sorted(Image.objects.values_list("title", "alt_text", "caption", "credit")),
-    )  # fmt: skip
+        admin_client,
+        image_url,
+        image_base,
+        IMAGE_FIELDS,
+        payload,
+        lambda: sorted(
+            Image.objects.values_list("title", "alt_text", "caption", "credit")
+        ),
+    )
     values = image_base()
     values.update({f: payload for f in accepted})
     assert admin_client.post(image_url, values).status_code == 302
@@ -211,8 +256,15 @@ def test_hostile_text_is_refused_or_stored_inert_everywhere(newsroom, name, sett
     # The story: each field alone, then every accepted field at once.
     add_url = reverse("admin:articles_article_add")
     story_base = benign_story(reporter, section, author, image)
-    accepted = try_each_field(reporter, add_url, story_base, STORY_FIELDS, payload,
-                              Article.objects.count, Article)  # fmt: skip
+    accepted = try_each_field(
+        reporter,
+        add_url,
+        story_base,
+        STORY_FIELDS,
+        payload,
+        Article.objects.count,
+        Article,
+    )
     values = story_base()
     values.update({f: payload for f in accepted})
     response = reporter.post(add_url, values)
@@ -225,8 +277,9 @@ def test_hostile_text_is_refused_or_stored_inert_everywhere(newsroom, name, sett
         reporter.post(reverse(workflow, args=[story.pk, "submit"])).status_code == 302
     )
     get_ok(admin_client, reverse("admin:articles_article_review_queue"))
-    sent_back = moderator.post(reverse(workflow, args=[story.pk, "send_back"]),
-                               {"comment": payload})  # fmt: skip
+    sent_back = moderator.post(
+        reverse(workflow, args=[story.pk, "send_back"]), {"comment": payload}
+    )
     assert sent_back.status_code < 500
     if sent_back.status_code == 302:
         assert (
@@ -243,8 +296,10 @@ def test_hostile_text_is_refused_or_stored_inert_everywhere(newsroom, name, sett
         )
         reporter.post(reverse(workflow, args=[story.pk, "submit"]))
     story.refresh_from_db()
-    approved = moderator.post(reverse(workflow, args=[story.pk, "approve"]),
-                              {"revision_id": story.latest_revision_id})  # fmt: skip
+    approved = moderator.post(
+        reverse(workflow, args=[story.pk, "approve"]),
+        {"revision_id": story.latest_revision_id},
+    )
     assert approved.status_code == 302, approved.content.decode()[:3000]
     story.refresh_from_db()
     assert story.is_live()
@@ -268,8 +323,9 @@ def test_hostile_text_is_refused_or_stored_inert_everywhere(newsroom, name, sett
         assert is_refused(corrected)
     story.refresh_from_db()
     assert story.is_live()
-    withdrawn_reason = moderator.post(reverse(workflow, args=[story.pk, "withdraw"]),
-                                      {"reason": ""})  # fmt: skip
+    withdrawn_reason = moderator.post(
+        reverse(workflow, args=[story.pk, "withdraw"]), {"reason": ""}
+    )
     assert withdrawn_reason.status_code == 400  # required: refused, still live
     assert Article.objects.get(pk=story.pk).is_live()
 
@@ -288,8 +344,11 @@ def test_hostile_text_is_refused_or_stored_inert_everywhere(newsroom, name, sett
         )
     for feed in ("articles:feed-rss", "articles:feed-atom"):
         get_ok(reader, reverse(feed), inert=assert_inert_feed)
-    get_ok(reader, reverse("articles:section-feed-rss", args=[section.slug]),
-           inert=assert_inert_feed)  # fmt: skip
+    get_ok(
+        reader,
+        reverse("articles:section-feed-rss", args=[section.slug]),
+        inert=assert_inert_feed,
+    )
     get_ok(reader, reverse("sitemap-index"), inert=assert_inert_feed)
     get_ok(reader, reverse("news-sitemap"), inert=assert_inert_feed)
 
@@ -325,8 +384,10 @@ def test_nul_in_any_story_field_is_a_form_error(client, reporter):
     author = Author.objects.create(name="Lena")
     build = benign_story(client, section, author, make_image())
     for field in ("headline", "standfirst", "dateline", "source", "tags"):
-        response = client.post(reverse("admin:articles_article_add"),
-                               {**build(), field: "Frigate\x00launched"})  # fmt: skip
+        response = client.post(
+            reverse("admin:articles_article_add"),
+            {**build(), field: "Frigate\x00launched"},
+        )
         assert is_refused(response), field
         assert "Null characters are not allowed" in response.content.decode(), field
     assert not Article.objects.exists()
@@ -344,8 +405,12 @@ def test_unusable_tags_are_a_form_error_naming_the_problem(
     client, reporter, tags, message
 ):
     client.force_login(reporter)
-    build = benign_story(client, Section.objects.create(name="N", slug="n"),
-                         Author.objects.create(name="L"), make_image())  # fmt: skip
+    build = benign_story(
+        client,
+        Section.objects.create(name="N", slug="n"),
+        Author.objects.create(name="L"),
+        make_image(),
+    )
     response = client.post(
         reverse("admin:articles_article_add"), {**build(), "tags": tags}
     )
@@ -356,10 +421,16 @@ def test_unusable_tags_are_a_form_error_naming_the_problem(
 
 def test_control_characters_in_tags_are_cleaned(client, reporter):
     client.force_login(reporter)
-    build = benign_story(client, Section.objects.create(name="N", slug="n"),
-                         Author.objects.create(name="L"), make_image())  # fmt: skip
-    response = client.post(reverse("admin:articles_article_add"),
-                           {**build(), "tags": "sub\x0bmarines, \u202eradar"})  # fmt: skip
+    build = benign_story(
+        client,
+        Section.objects.create(name="N", slug="n"),
+        Author.objects.create(name="L"),
+        make_image(),
+    )
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {**build(), "tags": "sub\x0bmarines, \u202eradar"},
+    )
     assert response.status_code == 302
     snapshot_tags = Article.objects.get().latest_revision.snapshot["tags"]
     assert snapshot_tags == ["radar", "submarines"]
@@ -373,13 +444,20 @@ def test_headlines_without_latin_letters_get_a_working_unique_address(
 ):
     """Two stories with the same emoji headline both get their own page."""
     client.force_login(reporter)
-    build = benign_story(client, Section.objects.create(name=f"S{next(_unique)}",
-                                                        slug=f"s{next(_unique)}"),
-                         Author.objects.create(name="L"), make_image())  # fmt: skip
+    build = benign_story(
+        client,
+        Section.objects.create(name=f"S{next(_unique)}", slug=f"s{next(_unique)}"),
+        Author.objects.create(name="L"),
+        make_image(),
+    )
     urls = set()
     for _ in range(2):
-        assert client.post(reverse("admin:articles_article_add"),
-                           {**build(), "headline": headline}).status_code == 302  # fmt: skip
+        assert (
+            client.post(
+                reverse("admin:articles_article_add"), {**build(), "headline": headline}
+            ).status_code
+            == 302
+        )
         story = Article.objects.latest("pk")
         Client().force_login(moderator)
         from articles import workflow
@@ -404,8 +482,12 @@ def test_a_caption_with_control_characters_does_not_break_the_feeds(client):
     Image.objects.filter(pk=image.pk).update(
         caption="Raw\x0b caption\x00 from a script"
     )
-    make_article(headline="Feed survives", lead_image=image,
-                 standfirst="Sea\x0b trials", body="<p>Calm\x0c seas</p>")  # fmt: skip
+    make_article(
+        headline="Feed survives",
+        lead_image=image,
+        standfirst="Sea\x0b trials",
+        body="<p>Calm\x0c seas</p>",
+    )
     for feed in ("articles:feed-rss", "articles:feed-atom"):
         response = client.get(reverse(feed))
         assert response.status_code == 200
@@ -417,8 +499,16 @@ def test_search_survives_operator_soup_and_long_words(client):
     from tests.factories import make_article
 
     make_article(headline="Submarine cable cut")
-    for query in ('"unterminated', "a" * 5000, "*" * 300, "!(&|<->:*)" * 50,
-                  "\x00\x01", "OR AND NOT", "%" * 100, "Submarine' OR 1=1 --"):  # fmt: skip
+    for query in (
+        '"unterminated',
+        "a" * 5000,
+        "*" * 300,
+        "!(&|<->:*)" * 50,
+        "\x00\x01",
+        "OR AND NOT",
+        "%" * 100,
+        "Submarine' OR 1=1 --",
+    ):
         response = client.get(reverse("articles:search"), {"q": query})
         assert response.status_code in (200, 400), query[:20]
         page = response.content.decode()
@@ -432,10 +522,13 @@ def test_uploaded_file_names_are_shown_escaped(client, editor):
     name = f'"><img src=x onerror=alert(`{MARKER}`)>.jpg'
     response = client.post(
         reverse("admin:articles_image_add"),
-        {**admin_form_data(client, reverse("admin:articles_image_add")),
-         "file": upload(image_bytes(color=(1, 2, 3)), name=name), "title": "Named",
-         "alt_text": "A ship"},
-    )  # fmt: skip
+        {
+            **admin_form_data(client, reverse("admin:articles_image_add")),
+            "file": upload(image_bytes(color=(1, 2, 3)), name=name),
+            "title": "Named",
+            "alt_text": "A ship",
+        },
+    )
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert_inert_html(response.content, "upload response")

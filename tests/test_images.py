@@ -187,9 +187,13 @@ def private_jpeg() -> bytes:
     exif[0x8825] = {1: "N", 2: (51.0, 30.0, 12.5), 3: "E", 4: (0.0, 7.0, 39.0)}
     buffer = io.BytesIO()
     quadrant_picture((800, 450)).save(
-        buffer, "JPEG", exif=exif, xmp=XMP, icc_profile=srgb_profile(),
+        buffer,
+        "JPEG",
+        exif=exif,
+        xmp=XMP,
+        icc_profile=srgb_profile(),
         comment=b"<script>alert(1)</script>",
-    )  # fmt: skip
+    )
     return buffer.getvalue()
 
 
@@ -197,8 +201,15 @@ def private_jpeg() -> bytes:
 
 
 def post_image(client, file, **fields):
-    data = {"title": "Frigate at anchor", "alt_text": "A frigate", "caption": "",
-            "credit": "Navy", "licence": "", "source_url": "", "tags": ""}  # fmt: skip
+    data = {
+        "title": "Frigate at anchor",
+        "alt_text": "A frigate",
+        "caption": "",
+        "credit": "Navy",
+        "licence": "",
+        "source_url": "",
+        "tags": "",
+    }
     data.update(fields)
     data["file"] = file
     return client.post(reverse("admin:articles_image_add"), data)
@@ -242,32 +253,58 @@ def probe(picture: PILImage.Image, corner: str):
 
 REFUSALS = {
     "zero bytes": (b"", "empty.jpg", "empty"),
-    "PNG header declaring 100 000² pixels": (png_declaring(100_000, 100_000), "bomb.png",
-                                             "megapixels"),
-    "JPEG header declaring 65 000² pixels": (jpeg_declaring(65_000, 65_000), "bomb.jpg",
-                                             "megapixels"),
+    "PNG header declaring 100 000² pixels": (
+        png_declaring(100_000, 100_000),
+        "bomb.png",
+        "megapixels",
+    ),
+    "JPEG header declaring 65 000² pixels": (
+        jpeg_declaring(65_000, 65_000),
+        "bomb.jpg",
+        "megapixels",
+    ),
     "GIF whose second frame grows the canvas": (
         gif_with_frames((10, 10), [(0, 0, 10, 10), (0, 0, 20_000, 20_000)]),
-        "grows.gif", "megapixels"),
-    "GIF with 500 tiny frames": (gif_with_frames((10, 10), [(0, 0, 10, 10)] * 500),
-                                 "frames.gif", "frames"),
+        "grows.gif",
+        "megapixels",
+    ),
+    "GIF with 500 tiny frames": (
+        gif_with_frames((10, 10), [(0, 0, 10, 10)] * 500),
+        "frames.gif",
+        "frames",
+    ),
     "GIF with 40 full 2000×1000 frames": (
-        gif_with_frames((2000, 1000), [(0, 0, 2000, 1000)] * 40), "long.gif",
-        "all frames together"),
-    "PNG zTXt chunk inflating past the cap": (png_with_text_chunk(itxt=False),
-                                              "text.png", "metadata larger"),
-    "PNG iTXt chunk inflating past the cap": (png_with_text_chunk(itxt=True),
-                                              "itext.png", "metadata larger"),
+        gif_with_frames((2000, 1000), [(0, 0, 2000, 1000)] * 40),
+        "long.gif",
+        "all frames together",
+    ),
+    "PNG zTXt chunk inflating past the cap": (
+        png_with_text_chunk(itxt=False),
+        "text.png",
+        "metadata larger",
+    ),
+    "PNG iTXt chunk inflating past the cap": (
+        png_with_text_chunk(itxt=True),
+        "itext.png",
+        "metadata larger",
+    ),
     "plain text renamed .jpg": (b"just some notes\n" * 20, "notes.jpg", "not a JPEG"),
-    "HTML renamed .jpg": (b"<html><script>alert(1)</script></html>", "page.jpg",
-                          "not a JPEG"),
+    "HTML renamed .jpg": (
+        b"<html><script>alert(1)</script></html>",
+        "page.jpg",
+        "not a JPEG",
+    ),
     "EPS renamed .jpg": (EPS, "drawing.jpg", "not a JPEG"),
     "SVG with script": (SVG, "logo.svg", "not a JPEG"),
     "SVG with script renamed .png": (SVG, "logo.png", "not a JPEG"),
     "truncated JPEG": (image_bytes((800, 600))[:3000], "truncated.jpg", "damaged"),
-    "PNG named .jpg": (image_bytes(image_format="PNG"), "really-a-png.jpg", "Rename it"),
+    "PNG named .jpg": (
+        image_bytes(image_format="PNG"),
+        "really-a-png.jpg",
+        "Rename it",
+    ),
     "TIFF named .jpg": (image_bytes(image_format="TIFF"), "scan.jpg", "not a JPEG"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", REFUSALS, ids=list(REFUSALS))
@@ -305,10 +342,14 @@ def test_a_24_megapixel_camera_photo_is_accepted():
 def test_eps_bytes_never_reach_ghostscript(monkeypatch, client, editor):
     """Only the allow-listed decoders are ever tried, whatever the file claims."""
     reached = []
-    monkeypatch.setattr(EpsImagePlugin.EpsImageFile, "_open",
-                        lambda self: reached.append("EPS parser"))  # fmt: skip
-    monkeypatch.setattr(EpsImagePlugin, "Ghostscript",
-                        lambda *args, **kwargs: reached.append("Ghostscript"))  # fmt: skip
+    monkeypatch.setattr(
+        EpsImagePlugin.EpsImageFile, "_open", lambda self: reached.append("EPS parser")
+    )
+    monkeypatch.setattr(
+        EpsImagePlugin,
+        "Ghostscript",
+        lambda *args, **kwargs: reached.append("Ghostscript"),
+    )
     client.force_login(editor)
     for name in ("drawing.jpg", "drawing.eps", "drawing.png"):
         assert post_image(client, upload(EPS, name=name)).status_code == 200
@@ -438,8 +479,13 @@ def test_no_public_file_carries_gps_identifying_exif_xmp_or_comments(client, edi
         assert len(exif) == 0, name
         assert "xmp" not in picture.info and "comment" not in picture.info, name
         raw = stored_bytes(name)
-        for marker in (b"Jane Doe", b"SERIAL-123456", b"http://ns.adobe.com/xap",
-                       b"<script>", b"Exif\x00\x00"):  # fmt: skip
+        for marker in (
+            b"Jane Doe",
+            b"SERIAL-123456",
+            b"http://ns.adobe.com/xap",
+            b"<script>",
+            b"Exif\x00\x00",
+        ):
             assert marker not in raw, (name, marker)
 
 
@@ -535,8 +581,15 @@ def test_an_animated_gif_stays_animated_and_gets_still_renditions(client, editor
         PILImage.new("RGB", (300, 200), colour) for colour in ("red", "blue", "lime")
     ]
     buffer = io.BytesIO()
-    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100,
-                   loop=0, comment=b"<script>x</script>")  # fmt: skip
+    frames[0].save(
+        buffer,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=100,
+        loop=0,
+        comment=b"<script>x</script>",
+    )
     client.force_login(editor)
     assert (
         post_image(client, upload(buffer.getvalue(), name="anim.gif")).status_code
@@ -565,8 +618,11 @@ def test_renditions_have_the_specified_sizes_and_formats():
     assert set(image.renditions) == set(images.SPECS)
     for spec_name, spec in images.SPECS.items():
         entry = image.rendition(spec_name)
-        expected = (spec.width, spec.height) if spec.height else (
-            spec.width, round(2000 * spec.width / 3000))  # fmt: skip
+        expected = (
+            (spec.width, spec.height)
+            if spec.height
+            else (spec.width, round(2000 * spec.width / 3000))
+        )
         assert (entry["width"], entry["height"]) == expected, spec_name
         assert open_stored(entry["webp"]).format == "WEBP"
         assert open_stored(entry["jpg"]).format == "JPEG"
@@ -664,10 +720,20 @@ def test_an_editor_overrides_one_ratio_and_sets_the_focal_point_in_the_admin(
     assert "data-focal-picker" in page and "js/focal-point.js" in page
     assert "<script>" not in page.split('id="content"')[1], "no inline script"
 
-    data = {"title": image.title, "alt_text": image.alt_text, "caption": "",
-            "credit": image.credit, "licence": "", "source_url": "", "tags": "",
-            "focal_x": "0.05", "focal_y": "0.5", "crop_card": "60, 20, 100, 80",
-            "crop_square": "", "crop_social": ""}  # fmt: skip
+    data = {
+        "title": image.title,
+        "alt_text": image.alt_text,
+        "caption": "",
+        "credit": image.credit,
+        "licence": "",
+        "source_url": "",
+        "tags": "",
+        "focal_x": "0.05",
+        "focal_y": "0.5",
+        "crop_card": "60, 20, 100, 80",
+        "crop_square": "",
+        "crop_social": "",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -804,8 +870,9 @@ def test_concurrent_requests_for_a_new_rendition_write_one_file(monkeypatch):
     assert open_stored(recorded["jpg"]).size == (800, 450)
 
 
-def test_the_pipeline_uses_only_the_storage_api(settings, isolated_media_root,
-                                                 django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_pipeline_uses_only_the_storage_api(
+    settings, isolated_media_root, django_capture_on_commit_callbacks
+):
     """On Django's InMemoryStorage, as on S3: store, render, regenerate, delete."""
     settings.STORAGES = {
         **settings.STORAGES,
@@ -848,8 +915,10 @@ def test_a_storage_failing_mid_save_leaves_no_row_and_no_file(
     client, editor, settings, isolated_media_root
 ):
     FailingStorage.calls = 0
-    settings.STORAGES = {**settings.STORAGES,
-                         "default": {"BACKEND": "tests.test_images.FailingStorage"}}  # fmt: skip
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tests.test_images.FailingStorage"},
+    }
     client.force_login(editor)
     response = post_image(client, upload(image_bytes()), title="Full disk")
     assert response.status_code == 302
@@ -918,8 +987,10 @@ def test_the_sweeper_removes_the_files_of_an_upload_that_rolled_back(
     settings, time_machine, backend
 ):
     """Through the storage API only, so it works on S3 as on a disk."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": f"django.core.files.storage.{backend}"}}  # fmt: skip
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"django.core.files.storage.{backend}"},
+    }
     kept = make_image(title="In the library")
     orphans = upload_rolled_back()
     assert all(default_storage.exists(name) for name in orphans)
@@ -940,8 +1011,10 @@ def test_the_sweeper_removes_the_rendition_folder_but_not_the_month_folder(
 ):
     """A removed original's own rendition folder goes; the month folder of
     originals stays, since uploads in flight write into it."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage"}}  # fmt: skip
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     orphans = upload_rolled_back()
     [original] = [name for name in orphans if name.startswith("images/")]
     renditions = Path(default_storage.path(f"renditions/{Path(original).stem}"))
@@ -1014,9 +1087,16 @@ def test_typed_values_win_over_embedded_ones(client, editor):
 
 
 def test_upload_prefills_from_iptc_and_exif(client, editor):
-    iptc = iptc_segment({(2, 5): b"Convoy", (2, 120): "Trucks \u2014 at night".encode(),
-                         (2, 80): b"A. Photographer", (2, 110): b"AFP",
-                         (2, 116): b"AFP 2026", (2, 25): b"convoy"})  # fmt: skip
+    iptc = iptc_segment(
+        {
+            (2, 5): b"Convoy",
+            (2, 120): "Trucks \u2014 at night".encode(),
+            (2, 80): b"A. Photographer",
+            (2, 110): b"AFP",
+            (2, 116): b"AFP 2026",
+            (2, 25): b"convoy",
+        }
+    )
     client.force_login(editor)
     post_image(client, upload(jpeg_segments(image_bytes(), iptc)), title="", credit="")
     image = Image.objects.get()
@@ -1031,7 +1111,10 @@ def test_upload_prefills_from_iptc_and_exif(client, editor):
     post_image(client, upload(buffer.getvalue()), title="Radar", credit="")
     image = Image.objects.get(title="Radar")
     assert (image.caption, image.credit, image.licence) == (
-        "Radar mast", "B. Snapper", "MoD Crown")  # fmt: skip
+        "Radar mast",
+        "B. Snapper",
+        "MoD Crown",
+    )
 
 
 def test_hostile_embedded_xml_is_ignored_not_expanded(client, editor):
@@ -1103,8 +1186,9 @@ def test_the_library_lists_searches_and_filters(client, editor):
         title="Mast tall", caption="A radar mast", data=image_bytes((300, 600))
     )
     tall.tags.set(["radar"])
-    square = make_image(title="Square crest", credit="Agence Zed",
-                        data=image_bytes((400, 400)))  # fmt: skip
+    square = make_image(
+        title="Square crest", credit="Agence Zed", data=image_bytes((400, 400))
+    )
     story = make_article(headline="Fleet review", lead_image=wide)
     place_photo(make_article(headline="Mast story"), wide)
     client.force_login(editor)
@@ -1150,8 +1234,9 @@ def test_an_image_used_by_a_live_story_cannot_be_deleted(client, superuser):
     assert "cannot be deleted" in page
     assert "Frigate returns" in page and "Gallery of the fleet" in page
 
-    response = client.post(reverse("admin:articles_image_delete", args=[image.pk]),
-                           {"post": "yes"})  # fmt: skip
+    response = client.post(
+        reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302
     assert Image.objects.filter(pk=image.pk).exists()
 
@@ -1171,7 +1256,9 @@ def test_an_image_used_by_a_live_story_cannot_be_deleted(client, superuser):
     with pytest.raises(images.ImageInUse) as refused:
         images.delete_image(image=image, user=superuser)
     assert {story.headline for story in refused.value.stories} == {
-        "Frigate returns", "Gallery of the fleet"}  # fmt: skip
+        "Frigate returns",
+        "Gallery of the fleet",
+    }
 
 
 def test_unused_images_are_deleted_in_bulk(
@@ -1181,9 +1268,14 @@ def test_unused_images_are_deleted_in_bulk(
     names = public_files(first) + public_files(second)
     client.force_login(superuser)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:articles_image_changelist"),
-                               {"action": "delete_selected", "post": "yes",
-                                "_selected_action": [first.pk, second.pk]})  # fmt: skip
+        response = client.post(
+            reverse("admin:articles_image_changelist"),
+            {
+                "action": "delete_selected",
+                "post": "yes",
+                "_selected_action": [first.pk, second.pk],
+            },
+        )
     assert response.status_code == 302
     assert not Image.objects.exists()
     assert not any(default_storage.exists(name) for name in names)
@@ -1192,8 +1284,9 @@ def test_unused_images_are_deleted_in_bulk(
 def test_a_reporter_without_delete_permission_cannot_delete(client, reporter):
     image = make_image()
     client.force_login(reporter)
-    response = client.post(reverse("admin:articles_image_delete", args=[image.pk]),
-                           {"post": "yes"})  # fmt: skip
+    response = client.post(
+        reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert Image.objects.filter(pk=image.pk).exists()
 
@@ -1213,8 +1306,9 @@ def approve(story, moderator):
 
 
 @pytest.mark.parametrize("kind", ["lead", GALLERY, BODY])
-@pytest.mark.parametrize(("photo", "missing"), [({"alt_text": ""}, "alt text"),
-                                                ({"credit": ""}, "credit")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("photo", "missing"), [({"alt_text": ""}, "alt text"), ({"credit": ""}, "credit")]
+)
 def test_approval_is_refused_while_any_story_photo_lacks_alt_text_or_credit(
     moderator, kind, photo, missing
 ):
@@ -1249,12 +1343,21 @@ def story_page(client, story) -> str:
 
 
 def test_gallery_and_body_photos_render_as_figures_with_per_story_captions(client):
-    first = make_image(title="One", caption="Library caption", credit="Library credit",
-                       alt_text="First photo")  # fmt: skip
-    second = make_image(title="Two", caption="<b>Bold</b> caption", credit="Agency",
-                        alt_text='Second "photo"')  # fmt: skip
-    story = make_article(body="<p>Para one.</p><blockquote><p>Quote.</p></blockquote>"
-                              "<p>Para three.</p>")  # fmt: skip
+    first = make_image(
+        title="One",
+        caption="Library caption",
+        credit="Library credit",
+        alt_text="First photo",
+    )
+    second = make_image(
+        title="Two",
+        caption="<b>Bold</b> caption",
+        credit="Agency",
+        alt_text='Second "photo"',
+    )
+    story = make_article(
+        body="<p>Para one.</p><blockquote><p>Quote.</p></blockquote><p>Para three.</p>"
+    )
     place_photo(
         story, first, position=0, caption="Story caption", credit="Story credit"
     )
@@ -1272,9 +1375,12 @@ def test_gallery_and_body_photos_render_as_figures_with_per_story_captions(clien
     assert 'loading="lazy"' in gallery
     body = page[page.index('class="story__body"') : page.index('class="gallery')]
     assert body.index("Para one.") < body.index("In the body") < body.index("Quote.")
-    assert re.search(r'<figure class="story__inline-figure"><picture>.*?</picture>'
-                     r"<figcaption>In the body <span class=\"credit\">Photo: Library credit",
-                     body, re.S)  # fmt: skip
+    assert re.search(
+        r'<figure class="story__inline-figure"><picture>.*?</picture>'
+        r"<figcaption>In the body <span class=\"credit\">Photo: Library credit",
+        body,
+        re.S,
+    )
     first.refresh_from_db()
     assert first.caption == "Library caption", "the library keeps the original"
 
@@ -1302,15 +1408,25 @@ def test_editors_place_gallery_and_body_photos_from_the_story_form(
     photo, other = make_image(title="Deck crew"), make_image(title="Bridge")
     client.force_login(editor)
     data = story_form_data(
-        lead_image=photo.pk, lead_image_credit="Per-story credit",
-        **{"gallery-TOTAL_FORMS": "2", "gallery-INITIAL_FORMS": "0",
-           "gallery-0-image": photo.pk, "gallery-0-position": "2",
-           "gallery-0-caption": "Crew on deck", "gallery-0-credit": "",
-           "gallery-1-image": other.pk, "gallery-1-position": "1",
-           "body_images-TOTAL_FORMS": "1", "body_images-INITIAL_FORMS": "0",
-           "body_images-0-image": other.pk, "body_images-0-position": "1",
-           "body_images-0-caption": "On the bridge", "body_images-0-credit": "Navy"},
-    )  # fmt: skip
+        lead_image=photo.pk,
+        lead_image_credit="Per-story credit",
+        **{
+            "gallery-TOTAL_FORMS": "2",
+            "gallery-INITIAL_FORMS": "0",
+            "gallery-0-image": photo.pk,
+            "gallery-0-position": "2",
+            "gallery-0-caption": "Crew on deck",
+            "gallery-0-credit": "",
+            "gallery-1-image": other.pk,
+            "gallery-1-position": "1",
+            "body_images-TOTAL_FORMS": "1",
+            "body_images-INITIAL_FORMS": "0",
+            "body_images-0-image": other.pk,
+            "body_images-0-position": "1",
+            "body_images-0-caption": "On the bridge",
+            "body_images-0-credit": "Navy",
+        },
+    )
     response = client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     story = Article.objects.get()
@@ -1334,11 +1450,17 @@ def test_photo_changes_to_a_live_story_wait_for_approval(client, editor, moderat
     place_photo(story, old, caption="Old caption")
     client.force_login(editor)
     data = story_form_data(
-        story, headline="Live story", section=story.section,
-        **{"gallery-TOTAL_FORMS": "1", "gallery-INITIAL_FORMS": "0",
-           "gallery-0-image": new.pk, "gallery-0-position": "0",
-           "gallery-0-caption": "New caption"},
-    )  # fmt: skip
+        story,
+        headline="Live story",
+        section=story.section,
+        **{
+            "gallery-TOTAL_FORMS": "1",
+            "gallery-INITIAL_FORMS": "0",
+            "gallery-0-image": new.pk,
+            "gallery-0-position": "0",
+            "gallery-0-caption": "New caption",
+        },
+    )
     response = client.post(
         reverse("admin:articles_article_change", args=[story.pk]), data
     )
@@ -1369,8 +1491,10 @@ def test_a_story_form_without_the_photo_formsets_keeps_the_photos(client, editor
     place_photo(story, make_image(title="Kept"), caption="Kept caption")
     story.refresh_from_db()
     client.force_login(editor)
-    response = client.post(reverse("admin:articles_article_change", args=[story.pk]),
-                           story_form_data(story, headline="Draft, edited"))  # fmt: skip
+    response = client.post(
+        reverse("admin:articles_article_change", args=[story.pk]),
+        story_form_data(story, headline="Draft, edited"),
+    )
     assert response.status_code == 302
     story.refresh_from_db()
     assert [p.caption for p in story.image_placements] == ["Kept caption"]
@@ -1387,18 +1511,23 @@ def test_hostile_photo_text_renders_inert_for_readers_and_in_the_admin(
     place_photo(story, image, kind=BODY, position=1, caption=hostile)
     assert "<script>alert(1)" not in story_page(client, story)
     client.force_login(superuser)
-    for url in (reverse("admin:articles_image_changelist"),
-                reverse("admin:articles_image_change", args=[image.pk]),
-                reverse("admin:articles_article_change", args=[story.pk]),
-                reverse("admin:articles_article_changelist") + f"?uses_image={image.pk}"):  # fmt: skip
+    for url in (
+        reverse("admin:articles_image_changelist"),
+        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:articles_article_change", args=[story.pk]),
+        reverse("admin:articles_article_changelist") + f"?uses_image={image.pk}",
+    ):
         page = client.get(url).content.decode()
         assert "<script>alert(1)" not in page, url
 
 
 def test_approving_applies_the_photos_and_the_library_stays_unchanged(moderator):
     image = make_image(title="Library", caption="Library caption", credit="Lib")
-    story = in_review(lead_image=image, lead_image_caption="Story cap",
-                      lead_image_credit="Story credit")  # fmt: skip
+    story = in_review(
+        lead_image=image,
+        lead_image_caption="Story cap",
+        lead_image_credit="Story credit",
+    )
     place_photo(story, image, caption="Gallery cap")
     approve(story, moderator)
     story = Article.objects.get(pk=story.pk)

@@ -190,9 +190,13 @@ def test_a_one_word_edit_of_a_20_000_word_story_compares_as_that_one_word(
     author = make_author("Lena Sorensen")
     story = make_article(body=long_read(20_000), authors=[author])
     client.force_login(editor)
-    data = story_form_data(story, body=long_read(20_000, changed=12_345),
-                           author=author, section=story.section,
-                           headline=story.headline)  # fmt: skip
+    data = story_form_data(
+        story,
+        body=long_read(20_000, changed=12_345),
+        author=author,
+        section=story.section,
+        headline=story.headline,
+    )
     data["slug"] = story.slug
     assert client.post(change_url(story), data).status_code == 302
     response = client.get(reverse("admin:articles_article_compare", args=[story.pk]))

@@ -79,32 +79,54 @@ def world(reporter, editor, moderator, superuser):
     other = make_user("reporter2", group="Reporters")
     section = Section.objects.create(name="Naval", slug="naval")
     image = make_image(title="Frigate", user=reporter, data=image_bytes(size=(64, 36)))
-    draft = make_article(headline="Own draft", status=Status.DRAFT, section=section,
-                         created_by=reporter)  # fmt: skip
-    others_draft = make_article(headline="Other's draft", status=Status.DRAFT,
-                                section=section, created_by=other)  # fmt: skip
-    in_review = make_article(headline="In review", status=Status.IN_REVIEW,
-                             section=section, created_by=other)  # fmt: skip
+    draft = make_article(
+        headline="Own draft", status=Status.DRAFT, section=section, created_by=reporter
+    )
+    others_draft = make_article(
+        headline="Other's draft", status=Status.DRAFT, section=section, created_by=other
+    )
+    in_review = make_article(
+        headline="In review", status=Status.IN_REVIEW, section=section, created_by=other
+    )
     Article.objects.filter(pk=in_review.pk).update(submitted_by=other)
     live = make_article(headline="Live", section=section, created_by=other)
-    withdrawn = make_article(headline="Withdrawn", status=Status.WITHDRAWN,
-                             section=section, created_by=other)  # fmt: skip
+    withdrawn = make_article(
+        headline="Withdrawn", status=Status.WITHDRAWN, section=section, created_by=other
+    )
     link = PreviewLink.objects.create(
         article=others_draft, expires_at=timezone.now() + timedelta(days=1)
     )
     Tag.objects.create(name="radar", slug="radar")
     attempt = AccessAttempt.objects.create(
-        username="someone", ip_address="203.0.113.1", user_agent="x",
-        failures_since_start=5, get_data="", post_data="", http_accept="", path_info="/",
-    )  # fmt: skip
+        username="someone",
+        ip_address="203.0.113.1",
+        user_agent="x",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/",
+    )
     return {
-        "users": {"reporter": reporter, "editor": editor, "moderator": moderator,
-                  "superuser": superuser, "reporter2": other},  # fmt: skip
-        "section": section, "image": image, "draft": draft, "others_draft": others_draft,
-        "in_review": in_review, "live": live, "withdrawn": withdrawn, "link": link,
-        "tag": Tag.objects.get(slug="radar"), "author": draft.bylines.first().author,
+        "users": {
+            "reporter": reporter,
+            "editor": editor,
+            "moderator": moderator,
+            "superuser": superuser,
+            "reporter2": other,
+        },
+        "section": section,
+        "image": image,
+        "draft": draft,
+        "others_draft": others_draft,
+        "in_review": in_review,
+        "live": live,
+        "withdrawn": withdrawn,
+        "link": link,
+        "tag": Tag.objects.get(slug="radar"),
+        "author": draft.bylines.first().author,
         "attempt": attempt,
-    }  # fmt: skip
+    }
 
 
 def client_for(world, role) -> Client:
@@ -137,28 +159,81 @@ PAGES = {
     "index": (admin("index"), 200, 200, 200, 200),
     "story list": (admin("articles_article_changelist"), 200, 200, 200, 200),
     "story add": (admin("articles_article_add"), 200, 200, 403, 200),
-    "own story change": (admin("articles_article_change", pk("draft")), 200, 200, 200, 200),
+    "own story change": (
+        admin("articles_article_change", pk("draft")),
+        200,
+        200,
+        200,
+        200,
+    ),
     # Another reporter's draft: a reporter may read it, never change it.
-    "other's story change": (admin("articles_article_change", pk("others_draft")),
-                             200, 200, 200, 200),
+    "other's story change": (
+        admin("articles_article_change", pk("others_draft")),
+        200,
+        200,
+        200,
+        200,
+    ),
     "story delete": (admin("articles_article_delete", pk("draft")), 403, 403, 403, 200),
-    "story history": (admin("articles_article_history", pk("draft")), 200, 200, 200, 200),
+    "story history": (
+        admin("articles_article_history", pk("draft")),
+        200,
+        200,
+        200,
+        200,
+    ),
     "review queue": (admin("articles_article_review_queue"), 403, 403, 200, 200),
-    "submit page": (admin("articles_article_workflow", pk("draft"), "submit"),
-                    200, 200, 200, 200),
+    "submit page": (
+        admin("articles_article_workflow", pk("draft"), "submit"),
+        200,
+        200,
+        200,
+        200,
+    ),
     # Only those who may take a moderator's decision may open its page.
-    "approve page": (admin("articles_article_workflow", pk("in_review"), "approve"),
-                     403, 403, 200, 200),
-    "send-back page": (admin("articles_article_workflow", pk("in_review"), "send_back"),
-                       403, 403, 200, 200),
-    "withdraw page": (admin("articles_article_workflow", pk("live"), "withdraw"),
-                      403, 403, 200, 200),
-    "unknown action": (admin("articles_article_workflow", pk("draft"), "publish"),
-                       404, 404, 404, 404),
+    "approve page": (
+        admin("articles_article_workflow", pk("in_review"), "approve"),
+        403,
+        403,
+        200,
+        200,
+    ),
+    "send-back page": (
+        admin("articles_article_workflow", pk("in_review"), "send_back"),
+        403,
+        403,
+        200,
+        200,
+    ),
+    "withdraw page": (
+        admin("articles_article_workflow", pk("live"), "withdraw"),
+        403,
+        403,
+        200,
+        200,
+    ),
+    "unknown action": (
+        admin("articles_article_workflow", pk("draft"), "publish"),
+        404,
+        404,
+        404,
+        404,
+    ),
     "compare": (admin("articles_article_compare", pk("draft")), 200, 200, 200, 200),
-    "preview": (admin("articles_article_preview", pk("others_draft")), 200, 200, 200, 200),
-    "preview revision": (admin("articles_article_preview_revision", pk("draft"), 1),
-                         200, 200, 200, 200),
+    "preview": (
+        admin("articles_article_preview", pk("others_draft")),
+        200,
+        200,
+        200,
+        200,
+    ),
+    "preview revision": (
+        admin("articles_article_preview_revision", pk("draft"), 1),
+        200,
+        200,
+        200,
+        200,
+    ),
     "image list": (admin("articles_image_changelist"), 200, 200, 200, 200),
     "image add": (admin("articles_image_add"), 200, 200, 403, 200),
     "image change": (admin("articles_image_change", pk("image")), 200, 200, 200, 200),
@@ -166,26 +241,74 @@ PAGES = {
     "image history": (admin("articles_image_history", pk("image")), 200, 200, 200, 200),
     "section list": (admin("articles_section_changelist"), 200, 200, 200, 200),
     "section add": (admin("articles_section_add"), 403, 200, 403, 200),
-    "section change": (admin("articles_section_change", pk("section")), 200, 200, 200, 200),
-    "section delete": (admin("articles_section_delete", pk("section")), 403, 403, 403, 200),
-    "section history": (admin("articles_section_history", pk("section")), 200, 200, 200, 200),
+    "section change": (
+        admin("articles_section_change", pk("section")),
+        200,
+        200,
+        200,
+        200,
+    ),
+    "section delete": (
+        admin("articles_section_delete", pk("section")),
+        403,
+        403,
+        403,
+        200,
+    ),
+    "section history": (
+        admin("articles_section_history", pk("section")),
+        200,
+        200,
+        200,
+        200,
+    ),
     "author list": (admin("articles_author_changelist"), 200, 200, 200, 200),
     "author add": (admin("articles_author_add"), 403, 200, 403, 200),
-    "author change": (admin("articles_author_change", pk("author")), 200, 200, 200, 200),
-    "author delete": (admin("articles_author_delete", pk("author")), 403, 403, 403, 200),
-    "author history": (admin("articles_author_history", pk("author")), 200, 200, 200, 200),
+    "author change": (
+        admin("articles_author_change", pk("author")),
+        200,
+        200,
+        200,
+        200,
+    ),
+    "author delete": (
+        admin("articles_author_delete", pk("author")),
+        403,
+        403,
+        403,
+        200,
+    ),
+    "author history": (
+        admin("articles_author_history", pk("author")),
+        200,
+        200,
+        200,
+        200,
+    ),
     "tag list": (admin("taggit_tag_changelist"), 200, 200, 200, 200),
     "tag add": (admin("taggit_tag_add"), 403, 200, 403, 200),
     "tag change": (admin("taggit_tag_change", pk("tag")), 200, 200, 200, 200),
     "tag delete": (admin("taggit_tag_delete", pk("tag")), 403, 200, 403, 200),
     "tag history": (admin("taggit_tag_history", pk("tag")), 200, 200, 200, 200),
     "lockout list": (admin("axes_accessattempt_changelist"), 403, 403, 403, 200),
-    "lockout change": (admin("axes_accessattempt_change", pk("attempt")), 403, 403, 403, 200),
-    "lockout delete": (admin("axes_accessattempt_delete", pk("attempt")), 403, 403, 403, 200),
+    "lockout change": (
+        admin("axes_accessattempt_change", pk("attempt")),
+        403,
+        403,
+        403,
+        200,
+    ),
+    "lockout delete": (
+        admin("axes_accessattempt_delete", pk("attempt")),
+        403,
+        403,
+        403,
+        200,
+    ),
     "login log": (admin("axes_accesslog_changelist"), 403, 403, 403, 200),
     "users": (admin("auth_user_changelist"), 403, 403, 403, 200),
     "groups": (admin("auth_group_changelist"), 403, 403, 403, 200),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -259,8 +382,9 @@ def workflow(action, key, **data):
             name: (value(world) if callable(value) else value)
             for name, value in data.items()
         }
-        return reverse("admin:articles_article_workflow",
-                       args=[world[key].pk, action]), payload  # fmt: skip
+        return reverse(
+            "admin:articles_article_workflow", args=[world[key].pk, action]
+        ), payload
 
     return build
 
@@ -278,62 +402,181 @@ OK = "allowed"
 ACTIONS = {
     "create story": (story_add_data, OK, OK, 403, OK),
     "edit own story": (story_change("draft", headline="Edited"), OK, OK, OK, OK),
-    "edit another's story": (story_change("others_draft", headline="Edited"),
-                             403, OK, OK, OK),
-    "save as new (CVE-2016-2048)": (story_change("others_draft", _saveasnew="1",
-                                                 headline="Copy", slug=""),
-                                    OK, OK, 403, OK),
+    "edit another's story": (
+        story_change("others_draft", headline="Edited"),
+        403,
+        OK,
+        OK,
+        OK,
+    ),
+    "save as new (CVE-2016-2048)": (
+        story_change("others_draft", _saveasnew="1", headline="Copy", slug=""),
+        OK,
+        OK,
+        403,
+        OK,
+    ),
     "inline byline edit on another's story": (
-        story_change("others_draft", **{"bylines-0-order": "7"}), 403, OK, OK, OK),
-    "delete story": (plain(admin("articles_article_delete", pk("draft")), {"post": "yes"}),
-                     403, 403, 403, OK),
+        story_change("others_draft", **{"bylines-0-order": "7"}),
+        403,
+        OK,
+        OK,
+        OK,
+    ),
+    "delete story": (
+        plain(admin("articles_article_delete", pk("draft")), {"post": "yes"}),
+        403,
+        403,
+        403,
+        OK,
+    ),
     "submit own story": (workflow("submit", "draft"), OK, OK, OK, OK),
     "submit another's story": (workflow("submit", "others_draft"), 403, OK, OK, OK),
-    "approve": (workflow("approve", "in_review",
-                         revision_id=lambda w: w["in_review"].latest_revision_id),
-                403, 403, OK, OK),
-    "approve another revision": (workflow("approve", "in_review",
-                                          revision_id=lambda w: w["live"].latest_revision_id),
-                                 403, 403, 409, 409),
-    "send back": (workflow("send_back", "in_review", comment="Needs a source."),
-                  403, 403, OK, OK),
+    "approve": (
+        workflow(
+            "approve",
+            "in_review",
+            revision_id=lambda w: w["in_review"].latest_revision_id,
+        ),
+        403,
+        403,
+        OK,
+        OK,
+    ),
+    "approve another revision": (
+        workflow(
+            "approve", "in_review", revision_id=lambda w: w["live"].latest_revision_id
+        ),
+        403,
+        403,
+        409,
+        409,
+    ),
+    "send back": (
+        workflow("send_back", "in_review", comment="Needs a source."),
+        403,
+        403,
+        OK,
+        OK,
+    ),
     "withdraw": (workflow("withdraw", "live", reason="Legal"), 403, 403, OK, OK),
     "redraft withdrawn": (workflow("redraft", "withdrawn"), 403, OK, OK, OK),
     "restore another's revision": (
         plain(admin("articles_article_restore", pk("others_draft"), 1)),
-        403, OK, OK, OK),
-    "create share link": (plain(admin("articles_article_share", pk("others_draft"))),
-                          403, OK, OK, OK),
+        403,
+        OK,
+        OK,
+        OK,
+    ),
+    "create share link": (
+        plain(admin("articles_article_share", pk("others_draft"))),
+        403,
+        OK,
+        OK,
+        OK,
+    ),
     "revoke share link": (
-        plain(lambda w: reverse("admin:articles_article_share_revoke",
-                                args=[w["others_draft"].pk, w["link"].pk])),
-        403, OK, OK, OK),
-    "bulk submit (action)": (changelist_action("submit_selected", "others_draft"),
-                             "unchanged", OK, OK, OK),
-    "bulk approve (action)": (changelist_action("approve_selected", "in_review"),
-                              "unchanged", "unchanged", OK, OK),
-    "bulk delete (action)": (changelist_action("delete_selected", "draft"),
-                             "unchanged", "unchanged", "unchanged", OK),
-    "upload image": (plain(admin("articles_image_add"),
-                           lambda w: {"file": upload(image_bytes(color=(190, 20, 20))), "title": "New",
-                                      "alt_text": "A ship", "caption": "", "credit": ""}),
-                     OK, OK, 403, OK),
-    "delete image": (plain(admin("articles_image_delete", pk("image")), {"post": "yes"}),
-                     403, OK, 403, OK),
-    "add section": (plain(admin("articles_section_add"),
-                          {"name": "Cyber", "slug": "cyber", "order": 0}),
-                    403, OK, 403, OK),
-    "delete section": (plain(admin("articles_section_delete", pk("section")), {"post": "yes"}),
-                       403, 403, 403, "unchanged"),  # protected by its stories
-    "add author": (plain(admin("articles_author_add"), {"name": "Wire", "slug": "wire"}),
-                   403, OK, 403, OK),
-    "add tag": (form_post(admin("taggit_tag_add"), name="sonar", slug="sonar"),
-                403, OK, 403, OK),
-    "delete tag": (plain(admin("taggit_tag_delete", pk("tag")), {"post": "yes"}),
-                   403, OK, 403, OK),
-    "lift a lockout": (plain(admin("axes_accessattempt_delete", pk("attempt")),
-                             {"post": "yes"}), 403, 403, 403, OK),
-}  # fmt: skip
+        plain(
+            lambda w: reverse(
+                "admin:articles_article_share_revoke",
+                args=[w["others_draft"].pk, w["link"].pk],
+            )
+        ),
+        403,
+        OK,
+        OK,
+        OK,
+    ),
+    "bulk submit (action)": (
+        changelist_action("submit_selected", "others_draft"),
+        "unchanged",
+        OK,
+        OK,
+        OK,
+    ),
+    "bulk approve (action)": (
+        changelist_action("approve_selected", "in_review"),
+        "unchanged",
+        "unchanged",
+        OK,
+        OK,
+    ),
+    "bulk delete (action)": (
+        changelist_action("delete_selected", "draft"),
+        "unchanged",
+        "unchanged",
+        "unchanged",
+        OK,
+    ),
+    "upload image": (
+        plain(
+            admin("articles_image_add"),
+            lambda w: {
+                "file": upload(image_bytes(color=(190, 20, 20))),
+                "title": "New",
+                "alt_text": "A ship",
+                "caption": "",
+                "credit": "",
+            },
+        ),
+        OK,
+        OK,
+        403,
+        OK,
+    ),
+    "delete image": (
+        plain(admin("articles_image_delete", pk("image")), {"post": "yes"}),
+        403,
+        OK,
+        403,
+        OK,
+    ),
+    "add section": (
+        plain(
+            admin("articles_section_add"),
+            {"name": "Cyber", "slug": "cyber", "order": 0},
+        ),
+        403,
+        OK,
+        403,
+        OK,
+    ),
+    "delete section": (
+        plain(admin("articles_section_delete", pk("section")), {"post": "yes"}),
+        403,
+        403,
+        403,
+        "unchanged",
+    ),  # protected by its stories
+    "add author": (
+        plain(admin("articles_author_add"), {"name": "Wire", "slug": "wire"}),
+        403,
+        OK,
+        403,
+        OK,
+    ),
+    "add tag": (
+        form_post(admin("taggit_tag_add"), name="sonar", slug="sonar"),
+        403,
+        OK,
+        403,
+        OK,
+    ),
+    "delete tag": (
+        plain(admin("taggit_tag_delete", pk("tag")), {"post": "yes"}),
+        403,
+        OK,
+        403,
+        OK,
+    ),
+    "lift a lockout": (
+        plain(admin("axes_accessattempt_delete", pk("attempt")), {"post": "yes"}),
+        403,
+        403,
+        403,
+        OK,
+    ),
+}
 
 
 @pytest.mark.parametrize("role", ROLES)

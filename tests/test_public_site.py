@@ -165,8 +165,11 @@ def test_related_stories_rank_by_shared_tags_among_each_tags_newest_stories():
     newer_trials = [
         make_article(headline=f"Trials {n}", tags=["trials"]) for n in range(3)
     ]
-    draft = make_article(headline="Draft drone trials", tags=["drones", "trials"],
-                         status=Article.Status.DRAFT)  # fmt: skip
+    draft = make_article(
+        headline="Draft drone trials",
+        tags=["drones", "trials"],
+        status=Article.Status.DRAFT,
+    )
 
     def related(**bounds):
         tag_ids = [tag.pk for tag in story.tags.all()]
@@ -183,10 +186,19 @@ def test_related_stories_rank_by_shared_tags_among_each_tags_newest_stories():
 def test_section_tag_author_and_archive_pages_list_only_live_stories(client):
     section = make_section("Naval", slug="naval")
     author = make_author("Tomas Reed")
-    live = make_article(headline="Frigate launched", section=section, authors=[author],
-                        tags=["frigates"])  # fmt: skip
-    draft = make_article(headline="Secret frigate plan", section=section, authors=[author],
-                         tags=["frigates"], status=Article.Status.DRAFT)  # fmt: skip
+    live = make_article(
+        headline="Frigate launched",
+        section=section,
+        authors=[author],
+        tags=["frigates"],
+    )
+    draft = make_article(
+        headline="Secret frigate plan",
+        section=section,
+        authors=[author],
+        tags=["frigates"],
+        status=Article.Status.DRAFT,
+    )
     when = timezone.localtime(live.publish_at)
     urls = [
         "/section/naval/",
@@ -204,8 +216,16 @@ def test_section_tag_author_and_archive_pages_list_only_live_stories(client):
         assert draft.headline not in page, url
 
 
-@pytest.mark.parametrize("url", ["/section/nope/", "/tag/nope/", "/author/nope/",
-                                 "/no/such/page/", "/naval/2026/01/01/nope/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/section/nope/",
+        "/tag/nope/",
+        "/author/nope/",
+        "/no/such/page/",
+        "/naval/2026/01/01/nope/",
+    ],
+)
 def test_unknown_pages_get_the_sites_404(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -224,8 +244,11 @@ def test_bad_page_numbers_are_404_not_500(client, page):
 def test_listing_paginates(client):
     section = make_section("Land", slug="land")
     for index in range(25):
-        make_article(headline=f"Convoy report {index}", section=section,
-                     publish_at=timezone.now() - timedelta(hours=index + 1))  # fmt: skip
+        make_article(
+            headline=f"Convoy report {index}",
+            section=section,
+            publish_at=timezone.now() - timedelta(hours=index + 1),
+        )
     first = client.get("/section/land/").content.decode()
     second = client.get("/section/land/?page=2").content.decode()
     assert "Convoy report 0" in first and "Convoy report 24" not in first
@@ -309,8 +332,12 @@ def test_reader_pages_use_a_fixed_small_number_of_queries(client):
     section, author = build_newsroom(5)
     small = {url: count_queries(client, url) for url in reader_urls(section, author)}
     for index in range(45):
-        make_article(section=section, authors=[author], tags=["shared", f"more-{index}"],
-                     publish_at=timezone.now() - timedelta(minutes=index + 1))  # fmt: skip
+        make_article(
+            section=section,
+            authors=[author],
+            tags=["shared", f"more-{index}"],
+            publish_at=timezone.now() - timedelta(minutes=index + 1),
+        )
     large = {url: count_queries(client, url) for url in reader_urls(section, author)}
     assert list(small.values()) == list(large.values()), (small, large)
     assert list(large.values()) == QUERY_BUDGETS, large

@@ -69,9 +69,10 @@ def test_a_scheduled_story_appears_when_its_time_comes_and_goes_at_expiry():
     """The time is a value of the compiled query, not a constant of its SQL."""
     now = timezone.now()
     story = make_article(
-        headline="Budget vote", publish_at=now + timedelta(hours=1),
+        headline="Budget vote",
+        publish_at=now + timedelta(hours=1),
         expire_at=now + timedelta(hours=3),
-    )  # fmt: skip
+    )
 
     assert reader.live_story(story.slug) is None
     with time_machine.travel(now + timedelta(hours=2)):
@@ -225,9 +226,11 @@ def test_values_without_a_stand_in_are_refused():
 def test_the_story_page_renders_what_it_loaded(client):
     photo = make_image(title="Harbour", caption="Library caption")
     story = make_article(
-        headline="Patrol boats delivered", lead_image=photo, tags=["patrol boats"],
+        headline="Patrol boats delivered",
+        lead_image=photo,
+        tags=["patrol boats"],
         lead_image_caption="Two boats at the quay.",
-    )  # fmt: skip
+    )
     make_article(headline="More patrol boats", tags=["patrol boats"])
     Correction.objects.create(article=story, note="The quay was misnamed.")
 
@@ -249,11 +252,18 @@ def test_listings_count_and_page_as_their_querysets_do():
     now = timezone.now()
     for index in range(7):
         make_article(
-            headline=f"Naval {index}", section=naval, authors=[writer],
-            tags=["fleet"], publish_at=now - timedelta(minutes=index + 1),
-        )  # fmt: skip
-    make_article(headline="Draft naval", section=naval, tags=["fleet"],
-                 status=Article.Status.DRAFT)  # fmt: skip
+            headline=f"Naval {index}",
+            section=naval,
+            authors=[writer],
+            tags=["fleet"],
+            publish_at=now - timedelta(minutes=index + 1),
+        )
+    make_article(
+        headline="Draft naval",
+        section=naval,
+        tags=["fleet"],
+        status=Article.Status.DRAFT,
+    )
     make_article(headline="Elsewhere", tags=["other"])
     fleet = reader.tag("fleet")
     live = Article.objects.published().for_listing().newest_first()
@@ -292,8 +302,11 @@ def test_section_blocks_hold_each_sections_newest_live_stories():
     desks = [Section.objects.create(name=f"Desk {n}", slug=f"desk-{n}") for n in "abc"]
     now = timezone.now()
     for index in range(5):
-        make_article(headline=f"A{index}", section=desks[0],
-                     publish_at=now - timedelta(minutes=index + 1))  # fmt: skip
+        make_article(
+            headline=f"A{index}",
+            section=desks[0],
+            publish_at=now - timedelta(minutes=index + 1),
+        )
     make_article(headline="B0", section=desks[1])
     make_article(headline="B draft", section=desks[1], status=Article.Status.DRAFT)
 
@@ -313,8 +326,9 @@ def test_deep_pages_compile_their_own_queries_up_to_a_bound(monkeypatch):
     monkeypatch.setitem(compiled._compiled_by_connection, wrapper, {})
     now = timezone.now()
     for index in range(6):
-        make_article(headline=f"Story {index}",
-                     publish_at=now - timedelta(minutes=index + 1))  # fmt: skip
+        make_article(
+            headline=f"Story {index}", publish_at=now - timedelta(minutes=index + 1)
+        )
     stories = reader.LiveStories()
     pages = [card_headlines(stories[start : start + 1]) for start in range(6)]
     assert pages == [[f"Story {index}"] for index in range(6)]

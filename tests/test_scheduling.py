@@ -100,8 +100,13 @@ def edit_headline(story: Article, user, headline: str) -> None:
     revisions.assign_fields(row, snapshot)
     row.headline = headline
     authors = [Author.objects.get(pk=author["id"]) for author in snapshot["authors"]]
-    workflow.save_story(article=row, user=user, authors=authors,
-                        tags=snapshot["tags"], base_revision_id=row.latest_revision_id)  # fmt: skip
+    workflow.save_story(
+        article=row,
+        user=user,
+        authors=authors,
+        tags=snapshot["tags"],
+        base_revision_id=row.latest_revision_id,
+    )
 
 
 def run_scheduler() -> str:
@@ -221,9 +226,13 @@ def test_without_the_cache_server_the_process_keeps_its_own_mark(
 
 
 def test_a_scheduler_run_five_hours_late_records_the_scheduled_time_once(
-    time_machine, caplog, django_capture_on_commit_callbacks, mailoutbox, reporter,
+    time_machine,
+    caplog,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+    reporter,
     moderator,
-):  # fmt: skip
+):
     time_machine.move_to(NOON, tick=False)
     story = approved_story(reporter, moderator, publish_at=NOON + timedelta(hours=1))
     time_machine.move_to(NOON + timedelta(hours=6), tick=False)
@@ -406,8 +415,12 @@ def schedule_from_the_admin(client, moderator, story, day, time, **extra):
     """The moderator fills in "Publish at" on the approve page and sends it."""
     client.force_login(moderator)
     url = reverse("admin:articles_article_workflow", args=[story.pk, "approve"])
-    data = {"revision_id": story.latest_revision_id, "publish_at_0": day,
-            "publish_at_1": time, **extra}  # fmt: skip
+    data = {
+        "revision_id": story.latest_revision_id,
+        "publish_at_0": day,
+        "publish_at_1": time,
+        **extra,
+    }
     return client.post(url, data, follow=True)
 
 
@@ -477,8 +490,9 @@ def test_the_chosen_occurrence_of_a_repeated_time_is_scheduled(
 ):
     story = in_review()
 
-    response = schedule_from_the_admin(client, moderator, story, "2026-10-25",
-                                       "02:30", occurrence=occurrence)  # fmt: skip
+    response = schedule_from_the_admin(
+        client, moderator, story, "2026-10-25", "02:30", occurrence=occurrence
+    )
 
     assert response.redirect_chain[0][1] == 302
     row = Article.objects.get(pk=story.pk)

@@ -350,13 +350,18 @@ def test_a_deleted_story_leaves_the_index(publish, committed):
     assert story.pk not in indexed_ids()
 
 
-def test_renamed_section_author_and_tag_and_new_credit_are_found(client, publish, committed):  # fmt: skip
+def test_renamed_section_author_and_tag_and_new_credit_are_found(
+    client, publish, committed
+):
     section, author = make_section("Naval"), make_author("Jo Smith")
     photo = make_image(credit="Navy Press")
     publish(
-        headline="Dock opens", section=section, authors=[author], lead_image=photo,
+        headline="Dock opens",
+        section=section,
+        authors=[author],
+        lead_image=photo,
         tags=["harbours"],
-    )  # fmt: skip
+    )
     with committed():
         section.name = "Maritime"
         section.save()
@@ -378,8 +383,12 @@ def test_gallery_and_body_photo_captions_and_credits_are_searched(
     story = publish(headline="Exercise in the fjords")
     with committed():
         place_photo(story, make_image(caption="Landing craft near Narvik."))
-        place_photo(story, make_image(), kind=StoryImage.Kind.BODY,
-                    credit="Photo by Ingrid Solberg")  # fmt: skip
+        place_photo(
+            story,
+            make_image(),
+            kind=StoryImage.Kind.BODY,
+            credit="Photo by Ingrid Solberg",
+        )
     for query in ("narvik", "solberg"):
         assert found(client, query) == ["Exercise in the fjords"], query
     response = client.get(URL, {"q": "narvik"})
@@ -590,9 +599,12 @@ def test_query_count_is_fixed_whatever_the_number_of_results(client, publish):
     few = queries_for_search()
     for number in range(25):
         publish(
-            headline=f"Tank {number}", section=section, lead_image=photo,
-            authors=[make_author(), make_author()], tags=["armour", f"t{number}"],
-        )  # fmt: skip
+            headline=f"Tank {number}",
+            section=section,
+            lead_image=photo,
+            authors=[make_author(), make_author()],
+            tags=["armour", f"t{number}"],
+        )
     many = queries_for_search()
     assert few == many
     assert many <= 8

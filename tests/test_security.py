@@ -56,8 +56,9 @@ def csp_directives(response) -> dict[str, str]:
 
 
 def reader_urls() -> list[str]:
-    story = make_article(headline="Corvette commissioned", tags=["corvettes"],
-                         lead_image=make_image())  # fmt: skip
+    story = make_article(
+        headline="Corvette commissioned", tags=["corvettes"], lead_image=make_image()
+    )
     author = story.bylines.first().author
     return [
         "/",
@@ -190,13 +191,20 @@ def story_post(story=None, **overrides):
     section = overrides.pop("section", None) or make_section()
     author = make_author()
     data = {
-        "headline": "Forged story", "slug": "", "standfirst": "Forged.",
-        "body": "<p>Forged.</p>", "section": section.pk, "tags": "",
+        "headline": "Forged story",
+        "slug": "",
+        "standfirst": "Forged.",
+        "body": "<p>Forged.</p>",
+        "section": section.pk,
+        "tags": "",
         "base_revision": story.latest_revision_id if story else "",
-        "bylines-TOTAL_FORMS": "1", "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "1", "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-author": author.pk, "bylines-0-order": "0",
-    }  # fmt: skip
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "bylines-0-author": author.pk,
+        "bylines-0-order": "0",
+    }
     data.update(overrides)
     return data
 
@@ -204,12 +212,15 @@ def story_post(story=None, **overrides):
 def snapshot_database():
     """What any forged request must leave untouched."""
     return {
-        "articles": sorted(Article.objects.values_list("pk", "status", "headline",
-                                                       "latest_revision_id")),
+        "articles": sorted(
+            Article.objects.values_list(
+                "pk", "status", "headline", "latest_revision_id"
+            )
+        ),
         "images": Image.objects.count(),
         "sections": sorted(Section.objects.values_list("pk", "name")),
         "links": sorted(PreviewLink.objects.values_list("pk", "revoked_at")),
-    }  # fmt: skip
+    }
 
 
 def test_every_admin_state_change_without_a_csrf_token_is_refused(
@@ -226,25 +237,35 @@ def test_every_admin_state_change_without_a_csrf_token_is_refused(
     workflow = "admin:articles_article_workflow"
     posts = [
         (reverse("admin:articles_article_add"), story_post()),
-        (reverse("admin:articles_article_change", args=[draft.pk]),
-         story_post(draft, headline="Changed")),
+        (
+            reverse("admin:articles_article_change", args=[draft.pk]),
+            story_post(draft, headline="Changed"),
+        ),
         (reverse("admin:articles_article_delete", args=[draft.pk]), {"post": "yes"}),
-        (reverse("admin:articles_article_changelist"),
-         {"action": "approve_selected", "_selected_action": [in_review.pk]}),
+        (
+            reverse("admin:articles_article_changelist"),
+            {"action": "approve_selected", "_selected_action": [in_review.pk]},
+        ),
         (reverse(workflow, args=[draft.pk, "submit"]), {}),
-        (reverse(workflow, args=[in_review.pk, "approve"]),
-         {"revision_id": in_review.latest_revision_id}),
+        (
+            reverse(workflow, args=[in_review.pk, "approve"]),
+            {"revision_id": in_review.latest_revision_id},
+        ),
         (reverse(workflow, args=[in_review.pk, "send_back"]), {"comment": "No"}),
         (reverse(workflow, args=[live.pk, "withdraw"]), {"reason": "Forged"}),
         (reverse("admin:articles_article_restore", args=[live.pk, 1]), {}),
         (reverse("admin:articles_article_share", args=[draft.pk]), {}),
         (reverse("admin:articles_article_share_revoke", args=[draft.pk, link.pk]), {}),
-        (reverse("admin:articles_image_add"),
-         {"file": upload(image_bytes()), "title": "Forged", "alt_text": "x"}),
-        (reverse("admin:articles_section_change", args=[section.pk]),
-         {"name": "Hacked", "slug": "hacked", "order": 0}),
+        (
+            reverse("admin:articles_image_add"),
+            {"file": upload(image_bytes()), "title": "Forged", "alt_text": "x"},
+        ),
+        (
+            reverse("admin:articles_section_change", args=[section.pk]),
+            {"name": "Hacked", "slug": "hacked", "order": 0},
+        ),
         (reverse("admin:taggit_tag_add"), {"name": "forged", "slug": "forged"}),
-    ]  # fmt: skip
+    ]
     before = snapshot_database()
     for url, data in posts:
         response = strict_client.post(url, data)
@@ -313,8 +334,10 @@ def test_get_never_changes_state(client, superuser):
     before = snapshot_database()
     for action in ("submit", "approve", "send_back", "withdraw", "redraft"):
         client.get(reverse("admin:articles_article_workflow", args=[draft.pk, action]))
-    for name, args in (("admin:articles_article_restore", [draft.pk, 1]),
-                       ("admin:articles_article_share", [draft.pk])):  # fmt: skip
+    for name, args in (
+        ("admin:articles_article_restore", [draft.pk, 1]),
+        ("admin:articles_article_share", [draft.pk]),
+    ):
         assert client.get(reverse(name, args=args)).status_code == 405
     assert snapshot_database() == before
 
@@ -394,9 +417,12 @@ def test_an_on_site_next_is_followed(client):
     make_user("deskeditor", group="Editors")
     response = client.post(
         reverse("admin:login"),
-        {"username": "deskeditor", "password": PASSWORD,
-         "next": "/admin/articles/article/"},
-    )  # fmt: skip
+        {
+            "username": "deskeditor",
+            "password": PASSWORD,
+            "next": "/admin/articles/article/",
+        },
+    )
     assert response["Location"] == "/admin/articles/article/"
 
 
@@ -427,8 +453,9 @@ def test_password_reset_link_uses_site_url_never_the_request_host(client, settin
     set_password = client.get(path, follow=True)
     assert set_password.status_code == 200
     form_url = set_password.redirect_chain[-1][0]
-    weak = client.post(form_url, {"new_password1": "password1",
-                                  "new_password2": "password1"})  # fmt: skip
+    weak = client.post(
+        form_url, {"new_password1": "password1", "new_password2": "password1"}
+    )
     assert weak.status_code == 200 and "too common" in weak.content.decode()
     strong = "Corvette-Radar-Lantern-47"
     done = client.post(form_url, {"new_password1": strong, "new_password2": strong})
@@ -517,13 +544,22 @@ def test_behind_a_trusted_proxy_only_the_hop_it_appended_counts(settings):
     make_user("target", group="Editors")
     proxy = Client(REMOTE_ADDR="10.0.0.2")
     for attempt in range(settings.AXES_FAILURE_LIMIT):
-        login(proxy, "target", "wrong",
-              HTTP_X_FORWARDED_FOR=f"198.18.0.{attempt}, 203.0.113.9")  # fmt: skip
-    forged = login(proxy, "target", PASSWORD,
-                   HTTP_X_FORWARDED_FOR="198.18.0.99, 203.0.113.9")  # fmt: skip
+        login(
+            proxy,
+            "target",
+            "wrong",
+            HTTP_X_FORWARDED_FOR=f"198.18.0.{attempt}, 203.0.113.9",
+        )
+    forged = login(
+        proxy, "target", PASSWORD, HTTP_X_FORWARDED_FOR="198.18.0.99, 203.0.113.9"
+    )
     assert forged.status_code == 429
-    other_client = login(Client(REMOTE_ADDR="10.0.0.2"), "target", PASSWORD,
-                         HTTP_X_FORWARDED_FOR="203.0.113.50")  # fmt: skip
+    other_client = login(
+        Client(REMOTE_ADDR="10.0.0.2"),
+        "target",
+        PASSWORD,
+        HTTP_X_FORWARDED_FOR="203.0.113.50",
+    )
     assert other_client.status_code == 302
     assert AccessAttempt.objects.get().ip_address == "203.0.113.9"
 
@@ -551,8 +587,9 @@ def test_failed_logins_are_logged_without_the_password(client, settings, caplog)
     assert secret not in attempt.post_data
 
 
-def test_superusers_see_and_lift_lockouts_editors_cannot(client, settings, superuser,
-                                                         editor):  # fmt: skip
+def test_superusers_see_and_lift_lockouts_editors_cannot(
+    client, settings, superuser, editor
+):
     make_user("target", group="Editors")
     fail_until_locked(Client(), "target", settings)
     attempt = AccessAttempt.objects.get()
@@ -577,9 +614,15 @@ def test_superusers_see_and_lift_lockouts_editors_cannot(client, settings, super
 
 @pytest.mark.parametrize(
     "url",
-    ["/%ff%fe/", "/section/%c0%af/", "/?q=%ff%fe", "/search/?q=%c3%28",
-     "/?page=%80", "/tag/%ed%a0%80/"],
-)  # fmt: skip
+    [
+        "/%ff%fe/",
+        "/section/%c0%af/",
+        "/?q=%ff%fe",
+        "/search/?q=%c3%28",
+        "/?page=%80",
+        "/tag/%ed%a0%80/",
+    ],
+)
 def test_invalid_utf8_in_the_path_or_query_gets_a_4xx(client, url):
     response = client.get(url)
     assert 400 <= response.status_code < 500, url

@@ -57,8 +57,11 @@ def structured_data(page) -> dict:
 
 @pytest.fixture
 def newsroom():
-    section = make_section("Air Defence", slug="air-defence",
-                           description="Missiles, radars and the crews who run them.")  # fmt: skip
+    section = make_section(
+        "Air Defence",
+        slug="air-defence",
+        description="Missiles, radars and the crews who run them.",
+    )
     reporter = make_author("Mara Lind", bio="Covers air defence from Tallinn.")
     agency = make_author("Baltic Wire", is_agency=True)
     photo = make_image(alt_text="Two launchers on a snowy range")
@@ -70,8 +73,13 @@ def newsroom():
         tags=["air defence", "exercises"],
         lead_image=photo,
     )
-    return {"section": section, "reporter": reporter, "agency": agency,
-            "photo": photo, "story": story}  # fmt: skip
+    return {
+        "section": section,
+        "reporter": reporter,
+        "agency": agency,
+        "photo": photo,
+        "story": story,
+    }
 
 
 def test_every_reader_page_has_title_description_and_canonical_url(client, newsroom):
@@ -170,10 +178,17 @@ def test_story_json_ld_describes_a_news_article_and_its_breadcrumbs(client, news
     assert article["articleSection"] == "Air Defence"
     assert sorted(article["keywords"]) == ["air defence", "exercises"]
     assert article["author"] == [
-        {"@type": "Person", "name": "Mara Lind", "url": f"{SITE_URL}/author/mara-lind/"},
-        {"@type": "Organization", "name": "Baltic Wire",
-         "url": f"{SITE_URL}/author/baltic-wire/"},
-    ]  # fmt: skip
+        {
+            "@type": "Person",
+            "name": "Mara Lind",
+            "url": f"{SITE_URL}/author/mara-lind/",
+        },
+        {
+            "@type": "Organization",
+            "name": "Baltic Wire",
+            "url": f"{SITE_URL}/author/baltic-wire/",
+        },
+    ]
     social = photo.renditions["social"]
     assert article["image"][0] == {
         "@type": "ImageObject",
@@ -194,11 +209,19 @@ def test_story_json_ld_describes_a_news_article_and_its_breadcrumbs(client, news
 
     assert breadcrumbs["itemListElement"] == [
         {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{SITE_URL}/"},
-        {"@type": "ListItem", "position": 2, "name": "Air Defence",
-         "item": f"{SITE_URL}/section/air-defence/"},
-        {"@type": "ListItem", "position": 3, "name": "Battery deployed near the border",
-         "item": story_url},
-    ]  # fmt: skip
+        {
+            "@type": "ListItem",
+            "position": 2,
+            "name": "Air Defence",
+            "item": f"{SITE_URL}/section/air-defence/",
+        },
+        {
+            "@type": "ListItem",
+            "position": 3,
+            "name": "Battery deployed near the border",
+            "item": story_url,
+        },
+    ]
 
 
 def test_publisher_logo_is_a_600_by_60_png():
@@ -237,8 +260,9 @@ def test_corrections_appear_in_the_json_ld(client, newsroom):
 def test_hostile_headline_stays_inside_the_json_and_attributes(client):
     hostile = '</script><script>alert(1)</script>"><img src=x onerror=alert(2)>'
     author = make_author(hostile)
-    story = make_article(headline=hostile, standfirst=hostile, authors=[author],
-                         tags=[hostile[:90]])  # fmt: skip
+    story = make_article(
+        headline=hostile, standfirst=hostile, authors=[author], tags=[hostile[:90]]
+    )
     response = client.get(story.get_absolute_url())
     content = response.content.decode()
     page = lxml.html.fromstring(response.content)

@@ -39,9 +39,12 @@ def read_xml(response):
 def entries(tree) -> list[tuple[str, str | None]]:
     """(loc, lastmod) of every <url> or <sitemap> in a sitemap or index."""
     return [
-        (node.findtext("sm:loc", namespaces=NS), node.findtext("sm:lastmod", namespaces=NS))
+        (
+            node.findtext("sm:loc", namespaces=NS),
+            node.findtext("sm:lastmod", namespaces=NS),
+        )
         for node in tree.xpath("sm:url | sm:sitemap", namespaces=NS)
-    ]  # fmt: skip
+    ]
 
 
 def locations(tree) -> list[str]:
@@ -60,10 +63,20 @@ def build_newsroom():
     air = make_section("Air Defence", slug="air-defence")
     secret = make_section("Secret Projects", slug="secret-projects")
     mara, ghost = make_author("Mara Lind"), make_author("Ghost Writer")
-    older = make_article(headline="Radar upgrade approved", section=air, authors=[mara],
-                         tags=["radar"], publish_at=now - timedelta(days=3))  # fmt: skip
-    newer = make_article(headline="Battery deployed", section=air, authors=[mara],
-                         tags=["missiles"], publish_at=now - timedelta(hours=5))  # fmt: skip
+    older = make_article(
+        headline="Radar upgrade approved",
+        section=air,
+        authors=[mara],
+        tags=["radar"],
+        publish_at=now - timedelta(days=3),
+    )
+    newer = make_article(
+        headline="Battery deployed",
+        section=air,
+        authors=[mara],
+        tags=["missiles"],
+        publish_at=now - timedelta(hours=5),
+    )
     edited_at = now - timedelta(hours=1)
     Article.objects.filter(pk=older.pk).update(content_updated_at=edited_at)
     older.refresh_from_db()
@@ -71,14 +84,25 @@ def build_newsroom():
     hidden_stories = [
         make_article(headline="Draft deal", status=Article.Status.DRAFT, **hidden),
         make_article(headline="In review", status=Article.Status.IN_REVIEW, **hidden),
-        make_article(headline="Scheduled", publish_at=now + timedelta(hours=2), **hidden),
-        make_article(headline="Expired", publish_at=now - timedelta(hours=3),
-                     expire_at=now - timedelta(minutes=1), **hidden),
-        make_article(headline="Embargoed", embargo_until=now + timedelta(hours=1),
-                     **hidden),
-    ]  # fmt: skip
-    return {"older": older, "newer": newer, "edited_at": edited_at,
-            "hidden": hidden_stories}  # fmt: skip
+        make_article(
+            headline="Scheduled", publish_at=now + timedelta(hours=2), **hidden
+        ),
+        make_article(
+            headline="Expired",
+            publish_at=now - timedelta(hours=3),
+            expire_at=now - timedelta(minutes=1),
+            **hidden,
+        ),
+        make_article(
+            headline="Embargoed", embargo_until=now + timedelta(hours=1), **hidden
+        ),
+    ]
+    return {
+        "older": older,
+        "newer": newer,
+        "edited_at": edited_at,
+        "hidden": hidden_stories,
+    }
 
 
 def test_index_lists_every_sitemap_with_its_last_change(client):
@@ -282,8 +306,9 @@ def test_sitemaps_use_a_fixed_number_of_queries(client):
 
     def add_stories(count):
         for index in range(count):
-            make_article(authors=[make_author(), make_author()],
-                         tags=[f"tag-{index}", "shared"])  # fmt: skip
+            make_article(
+                authors=[make_author(), make_author()], tags=[f"tag-{index}", "shared"]
+            )
 
     add_stories(2)
     small = {url: count_queries(client, url) for url in urls}

@@ -1043,8 +1043,9 @@ def test_a_story_that_cannot_be_approved_is_refused_at_submit_naming_why(
 ):
     """The reporter learns at submit time, not when the moderator is refused."""
     image = make_image(title="Frigate at sea", alt_text="")
-    story = new_story(reporter, lead_image=image,
-                      expire_at=timezone.now() - timedelta(minutes=5))  # fmt: skip
+    story = new_story(
+        reporter, lead_image=image, expire_at=timezone.now() - timedelta(minutes=5)
+    )
     before = state(story)
 
     with pytest.raises(workflow.WorkflowError) as refused:

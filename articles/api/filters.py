@@ -75,19 +75,41 @@ class QueryFilter:
 
 
 STORY_FILTERS = (
-    QueryFilter("section", "section__slug", parse_slug,
-                "Only stories in the section with this slug, e.g. `navy`."),
-    QueryFilter("tag", "tags__slug", parse_slug,
-                "Only stories with the tag that has this slug, e.g. `frigates`."),
-    QueryFilter("author", "bylines__author__slug", parse_slug,
-                "Only stories with this author (slug) in the byline."),
-    QueryFilter("published_after", "publish_at__gte", parse_moment,
-                "Only stories published at or after this ISO 8601 date or date-time "
-                "(a bare date means midnight, site time).", "date-time"),
-    QueryFilter("published_before", "publish_at__lt", parse_moment,
-                "Only stories published before this ISO 8601 date or date-time "
-                "(a bare date means midnight, site time).", "date-time"),
-)  # fmt: skip
+    QueryFilter(
+        "section",
+        "section__slug",
+        parse_slug,
+        "Only stories in the section with this slug, e.g. `navy`.",
+    ),
+    QueryFilter(
+        "tag",
+        "tags__slug",
+        parse_slug,
+        "Only stories with the tag that has this slug, e.g. `frigates`.",
+    ),
+    QueryFilter(
+        "author",
+        "bylines__author__slug",
+        parse_slug,
+        "Only stories with this author (slug) in the byline.",
+    ),
+    QueryFilter(
+        "published_after",
+        "publish_at__gte",
+        parse_moment,
+        "Only stories published at or after this ISO 8601 date or date-time "
+        "(a bare date means midnight, site time).",
+        "date-time",
+    ),
+    QueryFilter(
+        "published_before",
+        "publish_at__lt",
+        parse_moment,
+        "Only stories published before this ISO 8601 date or date-time "
+        "(a bare date means midnight, site time).",
+        "date-time",
+    ),
+)
 
 
 class StoryFilterBackend(BaseFilterBackend):

@@ -170,11 +170,15 @@ def news_article_data(story, corrections) -> dict:
     """schema.org NewsArticle, with the properties Google's article guidelines list."""
     url = absolute_url(story.get_absolute_url())
     images = [
-        {"@type": "ImageObject", "url": picture["url"],
-         "width": picture["width"], "height": picture["height"]}
+        {
+            "@type": "ImageObject",
+            "url": picture["url"],
+            "width": picture["width"],
+            "height": picture["height"],
+        }
         for spec in ("social", "lead-1600")
         if (picture := rendition_file(story.lead_image, spec))
-    ]  # fmt: skip
+    ]
     data = {
         "@type": "NewsArticle",
         "@id": f"{url}#article",

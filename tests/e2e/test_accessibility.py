@@ -53,9 +53,11 @@ def reader_site(db):
         title="Lena Sorensen", alt_text="Lena Sorensen", credit="Staff"
     )
     lena = make_author(
-        "Lena Sorensen", slug="lena-sorensen", photo=portrait,
+        "Lena Sorensen",
+        slug="lena-sorensen",
+        photo=portrait,
         bio="Lena Sorensen covers the Navy and shipbuilding.",
-    )  # fmt: skip
+    )
     agency = make_author("Reuters", slug="reuters", is_agency=True)
     photos = [
         make_image(alt_text=alt, caption=caption, credit="Navy Press Office")
@@ -68,23 +70,36 @@ def reader_site(db):
     now = timezone.now()
     lead = make_article(
         headline="Frigate Resolute completes sea trials",
-        section=naval, authors=[lena, agency], tags=["frigates", "navy"],
-        lead_image=photos[0], body=BODY, dateline="Rosyth", source="Royal Navy",
+        section=naval,
+        authors=[lena, agency],
+        tags=["frigates", "navy"],
+        lead_image=photos[0],
+        body=BODY,
+        dateline="Rosyth",
+        source="Royal Navy",
         lead_image_caption="Resolute in the Firth of Forth.",
         publish_at=now - timedelta(minutes=30),
-    )  # fmt: skip
+    )
     Correction.objects.create(
         article=lead, note="An earlier version gave the wrong crew size."
     )
-    others = [(naval, None), (land, photos[1]), (air, photos[2]), (naval, photos[0]),
-              (land, None), (air, photos[2])]  # fmt: skip
+    others = [
+        (naval, None),
+        (land, photos[1]),
+        (air, photos[2]),
+        (naval, photos[0]),
+        (land, None),
+        (air, photos[2]),
+    ]
     for index, (section, photo) in enumerate(others, start=1):
         make_article(
             headline=f"Frigate programme update number {index}",
-            section=section, authors=[lena if index % 2 else agency],
-            tags=["frigates"], lead_image=photo,
+            section=section,
+            authors=[lena if index % 2 else agency],
+            tags=["frigates"],
+            lead_image=photo,
             publish_at=now - timedelta(hours=index),
-        )  # fmt: skip
+        )
     return {"lead": lead}
 
 

@@ -34,17 +34,50 @@ from articles.revisions import take_snapshot
 from articles.validators import inspect_image_upload
 
 BATCH = 2000
-SUBJECTS = ["Navy", "Army", "Air force", "Ministry", "Coast guard", "Industry group",
-            "Parliament committee", "Shipyard", "Radar maker", "Missile brigade"]  # fmt: skip
-VERBS = ["orders", "tests", "delays", "upgrades", "retires", "deploys", "fields", "funds",
-         "reviews", "exports"]  # fmt: skip
-OBJECTS = ["frigates", "air defence batteries", "patrol drones", "armoured vehicles",
-           "training jets", "coastal radars", "howitzers", "submarines", "satellites",
-           "logistics trucks", "missile stocks", "night-vision kits"]  # fmt: skip
-WORDS = ("procurement contract trials brigade radar missile battalion frigate budget "
-         "exercise readiness logistics supplier delivery upgrade programme crews range "
-         "sensor command interceptor launcher training maintenance shipyard hangar "
-         "capability doctrine deployment convoy airfield").split()  # fmt: skip
+SUBJECTS = [
+    "Navy",
+    "Army",
+    "Air force",
+    "Ministry",
+    "Coast guard",
+    "Industry group",
+    "Parliament committee",
+    "Shipyard",
+    "Radar maker",
+    "Missile brigade",
+]
+VERBS = [
+    "orders",
+    "tests",
+    "delays",
+    "upgrades",
+    "retires",
+    "deploys",
+    "fields",
+    "funds",
+    "reviews",
+    "exports",
+]
+OBJECTS = [
+    "frigates",
+    "air defence batteries",
+    "patrol drones",
+    "armoured vehicles",
+    "training jets",
+    "coastal radars",
+    "howitzers",
+    "submarines",
+    "satellites",
+    "logistics trucks",
+    "missile stocks",
+    "night-vision kits",
+]
+WORDS = (
+    "procurement contract trials brigade radar missile battalion frigate budget "
+    "exercise readiness logistics supplier delivery upgrade programme crews range "
+    "sensor command interceptor launcher training maintenance shipyard hangar "
+    "capability doctrine deployment convoy airfield"
+).split()
 KINDS = [
     "ship",
     "aircraft",
@@ -78,8 +111,16 @@ class Command(BaseCommand):
         for start in range(0, stories, BATCH):
             size = min(BATCH, stories - start)
             with transaction.atomic():
-                self.create_batch(existing + start, size, rng, now, sections, authors,
-                                  images, tag_rows)  # fmt: skip
+                self.create_batch(
+                    existing + start,
+                    size,
+                    rng,
+                    now,
+                    sections,
+                    authors,
+                    images,
+                    tag_rows,
+                )
             self.stdout.write(f"Stories {start + size}/{stories}")
         if "rebuild_search_index" in self.available_commands():
             call_command("rebuild_search_index", stdout=self.stdout)
@@ -130,14 +171,16 @@ class Command(BaseCommand):
                     decoded=decoded,
                     facts=facts,
                     original_filename=upload.name,
-                )  # fmt: skip
+                )
             )
             self.stdout.write(f"Photos {index + 1}/{count}")
         return images
 
     def tags(self, count):
-        wanted = [f"{rng_word} {i}" for i, rng_word in
-                  ((i, WORDS[i % len(WORDS)]) for i in range(count))]  # fmt: skip
+        wanted = [
+            f"{rng_word} {i}"
+            for i, rng_word in ((i, WORDS[i % len(WORDS)]) for i in range(count))
+        ]
         Tag.objects.bulk_create(
             [Tag(name=name, slug=slugify(name)) for name in wanted],
             ignore_conflicts=True,
