@@ -33,16 +33,16 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PORTS = {"A": 8821, "B": 8822}
 HEADLINE = "Two-server check: corvette joins the fleet"
 CUT_OFF_HEADLINE = "Two-server check: minehunter approved in a partition"
-# articles.cache.OUTAGE_REST_SECONDS, and a margin.
+# articles.delivery.cache.OUTAGE_REST_SECONDS, and a margin.
 OUTAGE_REST_SECONDS = 5.0
-# articles.cache.WATCH_TRUST_SECONDS.
+# articles.delivery.cache.WATCH_TRUST_SECONDS.
 WATCH_TRUST_SECONDS = 1.0
 PASSWORD = "Moderator-two-servers-2026"
 
 SETUP = f"""
 import json
 from django.contrib.auth.models import Group, User
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article, Author, Section
 section, _ = Section.objects.get_or_create(slug="naval", defaults={{"name": "Naval"}})
 author, _ = Author.objects.get_or_create(slug="multi-writer", defaults={{"name": "Multi Writer"}})

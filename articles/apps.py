@@ -8,7 +8,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         import newsroom.checks  # noqa: F401 (registers the project's system checks)
-
-        from . import signals
+        from articles import signals
 
         signals.connect()

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from articles.cache_health import shared_cache
+
 logger = logging.getLogger(__name__)
 
 SHARED_KEY = "newsroom:clock:high-water"
@@ -57,11 +59,7 @@ def now() -> datetime:
 
 
 def cache_answering() -> bool:
-    """False while this process rests from a cache that failed, so sharing
-    the mark does not wait for a timeout the page cache has just avoided."""
-    from .cache import outage  # articles.cache imports this module
-
-    return outage.cache_usable()
+    return shared_cache.usable()
 
 
 def share() -> datetime:
@@ -82,9 +80,7 @@ def share() -> datetime:
         else:
             mark = stored
     except Exception as error:  # the cache server is down: keep this process's mark
-        from .cache import outage  # articles.cache imports this module
-
-        outage.begin(error)
+        shared_cache.failed(error)
     _high_water = mark
     return mark
 

@@ -3,7 +3,7 @@
 from django.db import models
 from django_prose_editor.fields import ProseEditorField
 
-from .text import (
+from articles.text import (
     clean_text,
     rich_text_limits_help,
     sanitize_html,

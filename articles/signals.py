@@ -5,8 +5,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag
 
-from . import cache, images, search
-from .models import (
+from articles.delivery import cache
+from articles.models import (
     Article,
     Author,
     Byline,
@@ -17,6 +17,8 @@ from .models import (
     TaggedArticle,
     TaggedImage,
 )
+from articles.photos import images
+from articles.search import engine as search
 
 
 def invalidate_reader_pages(**kwargs) -> None:

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from .text import clean_text
+from articles.text import clean_text
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 

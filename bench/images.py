@@ -96,9 +96,9 @@ def chosen_candidate(srcset: str, needed_px: float) -> str:
 
 
 def time_camera_upload() -> dict:
-    from articles import images
     from articles.models import Image
-    from articles.validators import inspect_image_upload
+    from articles.photos import images
+    from articles.photos.validators import inspect_image_upload
     from tests.factories import upload
 
     data = camera_like_jpeg(6000, 4000, seed=1)

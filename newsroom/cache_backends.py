@@ -6,7 +6,7 @@ was a third of the time spent in Python. The client is a thin, thread-safe
 wrapper over its connection pool, so one per pool is shared by every call.
 Everything else (serialisation, pools, the hiredis parser) is Django's own.
 
-It also publishes and subscribes, for ``articles.cache``'s watch of the
+It also publishes and subscribes, for ``articles.delivery.cache``'s watch of the
 content generation.
 """
 

@@ -56,22 +56,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "articles.middleware.RequestValidationMiddleware",
+    "articles.delivery.middleware.RequestValidationMiddleware",
     # A cache hit is answered here, with the security headers and ETag stored
     # when the page was rendered by the middleware below.
-    "articles.middleware.ReaderPageCacheMiddleware",
+    "articles.delivery.middleware.ReaderPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "articles.middleware.ContentSecurityPolicyMiddleware",
+    "articles.delivery.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.middleware.SiteLocaleMiddleware",
+    "articles.delivery.middleware.SiteLocaleMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "articles.middleware.DatabaseUnavailableMiddleware",
+    "articles.delivery.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: it turns a lockout into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.delivery.context_processors.site",
             ],
         },
     },
@@ -307,7 +307,7 @@ if NEWSROOM_TRUSTED_PROXY_COUNT:
 # Reader pages: this origin only, no inline script or style, no plugins, no
 # framing. The admin adds a nonce for its editor's import map and inline
 # styles; media Django serves gets "default-src 'none'"
-# (articles.middleware.ContentSecurityPolicyMiddleware).
+# (articles.delivery.middleware.ContentSecurityPolicyMiddleware).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -348,7 +348,7 @@ NEWSROOM_IMAGE_MAX_PIXELS = env.int("NEWSROOM_IMAGE_MAX_PIXELS", default=60_000_
 NEWSROOM_IMAGE_MAX_FRAMES = env.int("NEWSROOM_IMAGE_MAX_FRAMES", default=200)
 # Every uploaded file goes through this handler, which stops storing a file
 # once it passes NEWSROOM_IMAGE_MAX_UPLOAD_BYTES (the body is never buffered).
-FILE_UPLOAD_HANDLERS = ["articles.uploadhandlers.SizeLimitedUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["articles.photos.uploadhandlers.SizeLimitedUploadHandler"]
 
 # --- API ----------------------------------------------------------------------
 

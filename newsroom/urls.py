@@ -6,7 +6,12 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.health import healthz, readyz
-from articles.sitemaps import news_sitemap, robots_txt, sitemap_index, sitemap_section
+from articles.reader.sitemaps import (
+    news_sitemap,
+    robots_txt,
+    sitemap_index,
+    sitemap_section,
+)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,7 +24,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
-    path("", include("articles.urls")),
+    path("", include("articles.reader.urls")),
 ]
 
 if settings.NEWSROOM_SERVE_MEDIA:
@@ -35,7 +40,7 @@ if settings.NEWSROOM_SERVE_MEDIA:
         ),
     )
 
-handler400 = "articles.views.bad_request"
+handler400 = "articles.reader.views.bad_request"
 
 admin.site.site_header = "Newsroom admin"
 admin.site.site_title = "Newsroom admin"

@@ -2,7 +2,8 @@ import os
 
 import pytest
 
-from articles import cache, clock
+from articles import clock
+from articles.delivery import cache
 from tests.factories import make_user
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles import images, revisions
+from articles.editorial import revisions
 from articles.models import (
     Article,
     Author,
@@ -19,7 +19,8 @@ from articles.models import (
     Section,
     StoryImage,
 )
-from articles.validators import inspect_image_upload
+from articles.photos import images
+from articles.photos.validators import inspect_image_upload
 
 _sequence = itertools.count(1)
 
@@ -92,7 +93,7 @@ def make_article(
     """A story; approved and live since an hour ago unless told otherwise.
 
     Built directly (not through the workflow) so tests can set up any state;
-    tests of the workflow itself drive ``articles.workflow``.
+    tests of the workflow itself drive ``articles.editorial.workflow``.
     """
     if status == Article.Status.PUBLISHED and publish_at is None:
         publish_at = timezone.now() - timedelta(hours=1)

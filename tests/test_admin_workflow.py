@@ -9,9 +9,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article, Correction, PreviewLink, WorkflowEvent
-from articles.views import SHARE_LINK_SALT
+from articles.reader.views import SHARE_LINK_SALT
 from tests.factories import (
     make_article,
     make_author,

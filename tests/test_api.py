@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
-from articles.images import SPECS
 from articles.models import Article, Correction, Section
+from articles.photos.images import SPECS
 from tests.factories import (
     make_article,
     make_author,

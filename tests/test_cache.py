@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article
 from tests.conftest import require_service
 from tests.factories import make_article, make_section
@@ -61,7 +61,7 @@ def redis_page_cache(settings):
 def run_out_of_trust(monkeypatch):
     """Whatever a process read of the generation or content version is now
     older than it may be trusted, as if the trust time had passed."""
-    from articles import cache
+    from articles.delivery import cache
 
     monkeypatch.setattr(cache, "WATCH_TRUST_SECONDS", 0.0)
     time.sleep(0.01)
@@ -169,7 +169,7 @@ def test_tracking_parameters_never_reach_a_page_even_while_the_cache_rests(
 ):
     """The API's page links repeat the query string: with or without the
     cache answering, they carry no campaign tags."""
-    from articles import cache
+    from articles.delivery import cache
 
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     for number in range(3):
@@ -213,7 +213,7 @@ def test_site_serves_uncached_when_the_cache_server_is_down(client, settings, ca
     settings.CACHES = UNREACHABLE_REDIS
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     make_article(headline="Still readable")
-    with caplog.at_level(logging.WARNING, logger="articles.cache"):
+    with caplog.at_level(logging.WARNING, logger="articles.delivery.cache"):
         for _ in range(3):
             response = client.get("/")
             assert response.status_code == 200
@@ -278,7 +278,7 @@ def test_a_cache_server_that_does_not_answer_is_left_alone_between_retries(
     """Every call to a hung cache server waits for its timeout. After the first
     failure, readers are served uncached without contacting it until the rest
     is over; then one request tries it again, and the rest starts over."""
-    from articles import cache
+    from articles.delivery import cache
 
     monkeypatch.setattr(cache, "OUTAGE_REST_SECONDS", 1.0)
     make_article(headline="Served through the outage")
@@ -326,7 +326,7 @@ def test_an_approval_lost_in_a_cache_outage_is_not_hidden_once_the_cache_is_back
     back still holding the home page stored before it. The approval raised
     the content version, which the first request after the rest reads again,
     so that page is never served."""
-    from articles import cache
+    from articles.delivery import cache
 
     monkeypatch.setattr(cache, "OUTAGE_REST_SECONDS", 0.5)
     make_article(headline="Before the outage")
@@ -352,7 +352,7 @@ def test_a_change_whose_bump_was_lost_stales_other_servers_pages_within_a_second
     lost. Server B still reaches Redis, where the generation has not moved,
     yet the content version the approval raised in the database reaches B
     once B's trust in the version it read runs out."""
-    from articles import cache
+    from articles.delivery import cache
 
     monkeypatch.setattr(cache, "WATCH_TRUST_SECONDS", 60.0)
     server_b = cache.ContentVersions()
@@ -370,7 +370,7 @@ def test_a_change_whose_bump_was_lost_stales_other_servers_pages_within_a_second
 def test_a_save_of_many_rows_counts_as_one_change_and_a_rollback_as_none(
     client, page_cache
 ):
-    from articles import cache
+    from articles.delivery import cache
 
     section = make_section("Land", slug="land")
     story = make_article(headline="Counted once", section=section)
@@ -397,7 +397,7 @@ def test_the_content_version_is_read_at_most_once_a_second_on_cached_pages(
     client, page_cache, monkeypatch
 ):
     """Hits cost no query while the version read is trusted, then one."""
-    from articles import cache
+    from articles.delivery import cache
 
     monkeypatch.setattr(cache, "WATCH_TRUST_SECONDS", 60.0)
     make_article(headline="Hit often")
@@ -457,7 +457,7 @@ def test_a_moment_without_the_cache_does_not_empty_it(
     """Reads that fail (Redis slow for a moment) owe no bump: once the rest
     is over, the pages stored before are served again, and so after a second
     moment, however long after the first."""
-    from articles import cache
+    from articles.delivery import cache
 
     monkeypatch.setattr(cache, "OUTAGE_REST_SECONDS", 0.5)
     make_article(headline="Kept through a blip")
@@ -500,7 +500,7 @@ def test_plain_http_request_is_redirected_not_answered_from_the_https_page(
 def test_static_and_media_requests_never_touch_the_page_cache(
     client, page_cache, settings, rf
 ):
-    from articles import cache
+    from articles.delivery import cache
 
     for url in (f"{settings.STATIC_URL}missing.css", f"{settings.MEDIA_URL}x.jpg"):
         response = client.get(url)
@@ -512,7 +512,7 @@ def test_static_and_media_requests_never_touch_the_page_cache(
 def test_a_page_this_server_served_is_answered_from_its_memory(client, page_cache, rf):
     """The shared copy is gone, yet the hit still comes: only the generation
     was read from the shared cache."""
-    from articles import cache
+    from articles.delivery import cache
 
     make_article(headline="Kept in memory")
     assert client.get("/")["X-Cache"] == "miss"
@@ -535,7 +535,7 @@ def test_a_page_in_memory_is_never_served_after_a_change(client, page_cache, mod
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_page_is_kept_in_memory_when_turned_off(client, page_cache, settings, rf):
-    from articles import cache
+    from articles.delivery import cache
 
     settings.NEWSROOM_LOCAL_PAGE_CACHE_MB = 0
     make_article()
@@ -546,7 +546,7 @@ def test_no_page_is_kept_in_memory_when_turned_off(client, page_cache, settings,
 
 def test_pages_kept_in_memory_stay_within_their_budget(settings):
     """The least recently used page goes first once the content exceeds the limit."""
-    from articles.cache import LocalPage, LocalPages
+    from articles.delivery.cache import LocalPage, LocalPages
 
     settings.NEWSROOM_LOCAL_PAGE_CACHE_MB = 1
     pages = LocalPages()
@@ -580,7 +580,7 @@ def test_a_watched_generation_is_trusted_until_a_bump_is_announced(redis_page_ca
     """Two app servers watch the generation; one bumps it. Each trusts the
     generation it read (it does not even see a change made without an
     announcement) until the bump, which both see at once, without waiting."""
-    from articles import cache
+    from articles.delivery import cache
 
     redis_page_cache.set(cache.GENERATION_KEY, 41, timeout=None)
     servers = [cache.GenerationWatch(), cache.GenerationWatch()]
@@ -600,7 +600,7 @@ def test_a_watched_generation_is_read_again_after_a_while_without_announcements(
 ):
     """A network partition can cut a subscription off without closing it, so
     no announcement ever comes: the watch trusts what it read only briefly."""
-    from articles import cache
+    from articles.delivery import cache
 
     monkeypatch.setattr(cache, "WATCH_TRUST_SECONDS", 60.0)
     watch = cache.GenerationWatch()
@@ -613,7 +613,7 @@ def test_a_watched_generation_is_read_again_after_a_while_without_announcements(
 
 
 def test_a_broken_subscription_falls_back_to_reading_the_generation(redis_page_cache):
-    from articles import cache
+    from articles.delivery import cache
 
     watch = cache.GenerationWatch()
     watch.listen(redis_page_cache)
@@ -634,7 +634,7 @@ def test_a_redis_hit_reads_no_generation_yet_a_change_shows_at_once(
     """A page this server holds is answered without asking Redis for the
     generation (changed here behind the server's back, it goes unnoticed);
     an approval, announced, shows on the very next request."""
-    from articles import cache
+    from articles.delivery import cache
 
     make_article(headline="Watched edition")
     assert client.get("/")["X-Cache"] == "miss"

@@ -12,7 +12,7 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWra
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import reader
+from articles.delivery import reader
 from articles.models import Article
 from tests.conftest import require_service
 from tests.factories import make_article

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article
 from tests.factories import make_article
 
@@ -407,7 +407,7 @@ def test_workflow_actions_are_logged_at_info_as_one_json_object_per_line(
     approvals = [entry for entry in entries if "workflow approved" in entry["message"]]
     assert len(approvals) == 1
     assert approvals[0]["level"] == "INFO"
-    assert approvals[0]["logger"] == "articles.workflow"
+    assert approvals[0]["logger"] == "articles.editorial.workflow"
     assert f"story={story.pk}" in approvals[0]["message"]
     assert "by=moderator" in approvals[0]["message"]
 
@@ -415,7 +415,9 @@ def test_workflow_actions_are_logged_at_info_as_one_json_object_per_line(
 def test_user_controlled_values_cannot_forge_log_lines(json_log):
     """CR/LF in a logged value stay inside one JSON string (CVE-2025-48432)."""
     headline = 'Frigate "launched"\r\n{"level": "INFO", "message": "FAKE"}'
-    logging.getLogger("articles.workflow").warning("story headline: %s", headline)
+    logging.getLogger("articles.editorial.workflow").warning(
+        "story headline: %s", headline
+    )
     lines = json_log.getvalue().splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["message"] == f"story headline: {headline}"
@@ -439,7 +441,7 @@ def test_a_request_path_with_crlf_is_logged_on_one_line(client, settings):
 
 
 def test_debug_off_error_pages_show_no_traceback(monkeypatch, settings, db):
-    from articles import views
+    from articles.reader import views
 
     def explode(self, **kwargs):
         raise RuntimeError("secret-internal-detail")

@@ -14,8 +14,8 @@ from django.utils import timezone
 from lxml import etree
 from taggit.models import Tag
 
-from articles.feeds import FEED_LENGTH
 from articles.models import Article, Author, Image
+from articles.reader.feeds import FEED_LENGTH
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db

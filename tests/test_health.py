@@ -11,8 +11,8 @@ import pytest
 from django.db import close_old_connections, connections
 from django.urls import reverse
 
-from articles import cache as page_cache
-from articles import workflow
+from articles.delivery import cache as page_cache
+from articles.editorial import workflow
 from articles.models import Article
 from tests.conftest import require_service
 from tests.factories import make_article, make_user

@@ -460,7 +460,7 @@ def test_headlines_without_latin_letters_get_a_working_unique_address(
         )
         story = Article.objects.latest("pk")
         Client().force_login(moderator)
-        from articles import workflow
+        from articles.editorial import workflow
 
         workflow.submit(article=story, user=reporter)
         story.refresh_from_db()

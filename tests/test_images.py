@@ -25,10 +25,11 @@ from django.utils import timezone
 from PIL import EpsImagePlugin, ImageCms, ImageDraw, PngImagePlugin
 from PIL import Image as PILImage
 
-from articles import images, revisions, workflow
+from articles.editorial import revisions, workflow
 from articles.models import Article, Image, StoryImage
-from articles.uploadhandlers import SizeLimitedUploadHandler
-from articles.validators import ACCEPTED_FORMATS, inspect_image_upload
+from articles.photos import images
+from articles.photos.uploadhandlers import SizeLimitedUploadHandler
+from articles.photos.validators import ACCEPTED_FORMATS, inspect_image_upload
 from tests.factories import (
     image_bytes,
     make_article,

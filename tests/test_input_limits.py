@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles import revisions
+from articles.editorial import revisions
 from articles.models import Article, Image, Revision
 from articles.text import nesting_depth
 from tests.factories import image_bytes, make_article, make_author, upload

@@ -1,4 +1,4 @@
-"""The story page reads through queries compiled once (``articles.compiled``):
+"""The story page reads through queries compiled once (``articles.delivery.compiled``):
 the same stories, photos, bylines and tags as the querysets they come from,
 with each call's values, never a previous call's."""
 
@@ -13,8 +13,8 @@ from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import compiled, reader
-from articles.compiled import compiled_query
+from articles.delivery import compiled, reader
+from articles.delivery.compiled import compiled_query
 from articles.models import Article, Correction, Section, StoryImage
 from tests.factories import make_article, make_author, make_image, place_photo
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from articles import revisions, workflow
+from articles.editorial import revisions, workflow
 from articles.models import Article, Revision, WorkflowEvent
 from tests.factories import make_author, make_image, make_section, make_user
 

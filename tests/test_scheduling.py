@@ -19,7 +19,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import cache, clock, revisions, workflow
+from articles import clock
+from articles.delivery import cache
+from articles.editorial import revisions, workflow
 from articles.models import Article, Author, WorkflowEvent
 from tests.conftest import require_service
 from tests.factories import make_article, make_author, make_section, make_user
@@ -213,7 +215,7 @@ def test_without_the_cache_server_the_process_keeps_its_own_mark(
     time_machine.move_to(NOON, tick=False)
     story = corvette(publish, publish_at=NOON - timedelta(minutes=30))
 
-    with caplog.at_level(logging.WARNING, logger="articles.cache"):
+    with caplog.at_level(logging.WARNING, logger="articles.delivery.cache"):
         assert client.get(story.get_absolute_url()).status_code == 200
         time_machine.move_to(NOON - timedelta(hours=2), tick=False)
         assert clock.now() == NOON
@@ -239,7 +241,7 @@ def test_a_scheduler_run_five_hours_late_records_the_scheduled_time_once(
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        caplog.at_level(logging.INFO, logger="articles.workflow"),
+        caplog.at_level(logging.INFO, logger="articles.editorial.workflow"),
     ):
         output = run_scheduler()
 

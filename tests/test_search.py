@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import revisions, search, workflow
+from articles.editorial import revisions, workflow
 from articles.models import Article, Author, StoryImage
+from articles.search import engine as search
 from tests.conftest import require_service
 from tests.factories import (
     make_article,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article
-from articles.sitemaps import StorySitemap, TagSitemap
+from articles.reader.sitemaps import StorySitemap, TagSitemap
 from articles.templatetags.seo import iso_datetime
 from tests.factories import make_article, make_author, make_section
 

@@ -1,6 +1,6 @@
 """The editorial workflow: who may move a story, what is refused, and what readers see.
 
-Stories are built and moved through ``articles.workflow`` only, as the admin
+Stories are built and moved through ``articles.editorial.workflow`` only, as the admin
 does, so these tests exercise the same service every path calls.
 """
 
@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles import revisions, workflow
+from articles.editorial import revisions, workflow
 from articles.models import (
     Article,
     Author,

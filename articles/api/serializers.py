@@ -14,8 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.models import Tag
 
-from ..links import media_url, reader_url
-from ..models import Article, Author, Correction, Section
+from articles.links import media_url, reader_url
+from articles.models import Article, Author, Correction, Section
 
 
 def absolute_url(url: str) -> str:

@@ -14,9 +14,9 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from taggit.models import Tag
 
-from ..models import Article, Author, Byline, Correction, Section, TaggedArticle
-from . import serializers
-from .filters import StoryFilterBackend
+from articles.api import serializers
+from articles.api.filters import StoryFilterBackend
+from articles.models import Article, Author, Byline, Correction, Section, TaggedArticle
 
 SLUG_IN_PATH = r"[-\w]+"
 

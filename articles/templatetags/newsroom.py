@@ -13,8 +13,9 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from articles import images, links
+from articles import links
 from articles.links import media_url, reader_url
+from articles.photos import images
 
 register = template.Library()
 

@@ -1,8 +1,8 @@
 from django import template
 from django.db.models import Q
 
-from .. import workflow
-from ..models import Article, WorkflowEvent
+from articles.editorial import workflow
+from articles.models import Article, WorkflowEvent
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 Every absolute URL comes from ``settings.SITE_URL``, never from the request's
 Host header, so a forged Host cannot plant links in pages, feeds or sitemaps.
-The helpers here are also used by ``articles.feeds`` and ``articles.sitemaps``.
+The helpers here are also used by ``articles.reader.feeds`` and ``articles.reader.sitemaps``.
 """
 
 import json

@@ -25,7 +25,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article, Author, Revision
 from tests.e2e.conftest import PASSWORD
 from tests.factories import make_article, make_author, make_section, make_user

@@ -10,7 +10,8 @@ from datetime import UTC, timedelta
 
 from django.core.management.base import BaseCommand
 
-from articles import clock, workflow
+from articles import clock
+from articles.editorial import workflow
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ transaction, so readers keep searching while it runs.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import search
+from articles.search import engine as search
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import images
 from articles.models import Image
+from articles.photos import images
 
 
 class Command(BaseCommand):

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.demo_images import make_demo_image
-from articles.images import store_image
+from articles.demo.images import make_demo_image
+from articles.editorial.revisions import take_snapshot
 from articles.models import (
     Article,
     Author,
@@ -30,8 +30,8 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
-from articles.revisions import take_snapshot
-from articles.validators import inspect_image_upload
+from articles.photos.images import store_image
+from articles.photos.validators import inspect_image_upload
 
 BATCH = 2000
 SUBJECTS = [

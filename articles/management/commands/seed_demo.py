@@ -1,6 +1,6 @@
 """Build the demo site: users, sections, bylines, photos and stories.
 
-Stories go through ``articles.workflow`` like any other path (save, submit,
+Stories go through ``articles.editorial.workflow`` like any other path (save, submit,
 approve or send back, withdraw), so each one has revisions and an audit
 trail that match its state.
 
@@ -28,12 +28,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import workflow
-from articles.demo_content import AUTHORS, SECTIONS, STORIES
-from articles.demo_images import make_demo_image
-from articles.images import store_image
+from articles.demo.content import AUTHORS, SECTIONS, STORIES
+from articles.demo.images import make_demo_image
+from articles.editorial import workflow
 from articles.models import Article, Author, Image, Section, WorkflowEvent
-from articles.validators import inspect_image_upload
+from articles.photos.images import store_image
+from articles.photos.validators import inspect_image_upload
 
 # username: (password, group, role shown in the logins block)
 DEMO_USERS = {

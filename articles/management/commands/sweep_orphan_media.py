@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import images
+from articles.photos import images
 
 
 class Command(BaseCommand):

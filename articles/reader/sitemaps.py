@@ -20,10 +20,10 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from . import clock
-from .feeds import xml_safe
-from .models import Article, Author, Byline, Section, TaggedArticle
-from .templatetags.seo import absolute_url, iso_datetime, last_modified, newest
+from articles import clock
+from articles.models import Article, Author, Byline, Section, TaggedArticle
+from articles.reader.feeds import xml_safe
+from articles.templatetags.seo import absolute_url, iso_datetime, last_modified, newest
 
 # Django's own templates give a story's lastmod as a date; a story can change
 # several times a day, so these give the time too.

@@ -21,8 +21,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from .models import Article, Author, Section
-from .templatetags.seo import absolute_url, last_modified, rendition_file
+from articles.models import Article, Author, Section
+from articles.templatetags.seo import absolute_url, last_modified, rendition_file
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import WorkflowEvent
+from articles.models import WorkflowEvent
 
 logger = logging.getLogger(__name__)
 Action = WorkflowEvent.Action

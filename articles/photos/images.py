@@ -35,8 +35,8 @@ from django.utils.translation import gettext_lazy
 from PIL import Image as PILImage
 from PIL import ImageFilter, ImageOps
 
-from .models import Article, Image
-from .validators import ACCEPTED_FORMATS, InspectedImage, pillow_limits
+from articles.models import Article, Image
+from articles.photos.validators import ACCEPTED_FORMATS, InspectedImage, pillow_limits
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from articles.reader import feeds, views
 
 
 class UnicodeSlugConverter:

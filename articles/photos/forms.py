@@ -7,11 +7,11 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from . import tagging
-from .embedded_metadata import EmbeddedMetadata, read_embedded_metadata
-from .images import CROP_RATIOS
-from .models import Image
-from .validators import (
+from articles import tagging
+from articles.models import Image
+from articles.photos.embedded_metadata import EmbeddedMetadata, read_embedded_metadata
+from articles.photos.images import CROP_RATIOS
+from articles.photos.validators import (
     accepted_formats_label,
     inspect_image_upload,
     max_upload_bytes,

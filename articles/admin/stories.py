@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 from taggit.models import Tag
 
-from . import admin_views, revisions, tagging, workflow
-from .admin_images import (
+from articles import tagging
+from articles.admin import workflow_views as admin_views
+from articles.admin.photos import (
     BodyImageInline,
     GalleryInline,
     ImagePickerWidget,
@@ -18,7 +19,8 @@ from .admin_images import (
     UsesImageFilter,
     thumbnail_html,
 )
-from .models import Article, Author, Byline, Section
+from articles.editorial import revisions, workflow
+from articles.models import Article, Author, Byline, Section
 
 
 @admin.register(Section)

@@ -3,7 +3,7 @@ compiled once.
 
 Each query below is an ordinary queryset from ``querysets.py`` (``published()``
 decides what is live, as everywhere), compiled once per connection by
-``articles.compiled``. The rows are loaded into the same instances, with the
+``articles.delivery.compiled``. The rows are loaded into the same instances, with the
 same prefetched lists, that ``for_story_page()`` and ``for_listing()`` give,
 so templates and helpers cannot tell the difference.
 """
@@ -17,9 +17,9 @@ from django.db.models import Count, Exists, OuterRef, Value
 from django.db.models.expressions import RawSQL
 from taggit.models import Tag
 
-from . import clock
-from .compiled import RowLayout, compiled_query
-from .models import (
+from articles import clock
+from articles.delivery.compiled import RowLayout, compiled_query
+from articles.models import (
     Article,
     Author,
     Byline,
@@ -28,7 +28,7 @@ from .models import (
     StoryImage,
     TaggedArticle,
 )
-from .querysets import CARD_FIELDS
+from articles.models.querysets import CARD_FIELDS
 
 STORY = RowLayout(Article, related=("section", "lead_image"))
 CARD = RowLayout(Article, related=("section", "lead_image"), only=CARD_FIELDS)

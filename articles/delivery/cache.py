@@ -50,7 +50,8 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Min, Q
 
-from . import clock
+from articles import clock
+from articles.cache_health import shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -162,10 +163,12 @@ class ContentVersions:
 
 content_versions = ContentVersions()
 outage = CacheOutage()
+shared_cache.usable = outage.cache_usable
+shared_cache.failed = outage.begin
 
 
 def read_content_version() -> int:
-    from .models import ContentVersion
+    from articles.models import ContentVersion
 
     return (
         ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
@@ -203,7 +206,7 @@ def raise_content_version() -> None:
     raised inside the change's transaction, the row would be locked until it
     commits, making every editor's save wait on every other's (and deadlock
     with rows they took in another order)."""
-    from .models import ContentVersion
+    from articles.models import ContentVersion
 
     try:
         raised = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
@@ -251,7 +254,7 @@ def bump_generation() -> None:
 
 def next_scheduled_change(now: datetime) -> datetime | None:
     """The next moment an approved story appears or disappears by the clock."""
-    from .models import Article
+    from articles.models import Article
 
     approved = Article.objects.filter(live_revision__isnull=False)
     upcoming = approved.aggregate(

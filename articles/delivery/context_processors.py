@@ -2,8 +2,8 @@ from functools import partial
 
 from django.conf import settings
 
-from . import reader
-from .models import Section
+from articles.delivery import reader
+from articles.models import Section
 
 
 def menu_sections(request) -> list[Section]:

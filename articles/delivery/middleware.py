@@ -21,7 +21,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import cache
+from articles.delivery import cache
 
 logger = logging.getLogger(__name__)
 

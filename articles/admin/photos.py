@@ -22,10 +22,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import images, workflow
-from .forms import ImageForm, MultiUploadForm, check_upload
-from .models import Article, Image, StoryImage
-from .text import clean_text
+from articles.editorial import workflow
+from articles.models import Article, Image, StoryImage
+from articles.photos import images
+from articles.photos.forms import ImageForm, MultiUploadForm, check_upload
+from articles.text import clean_text
 
 
 def thumbnail_html(image, size=80):

@@ -48,9 +48,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from . import clock
-from .models import Article, Author, Image, Section
-from .text import clean_text, html_to_text
+from articles import clock
+from articles.models import Article, Author, Image, Section
+from articles.text import clean_text, html_to_text
 
 # Longer input is cut before it is parsed: no real query needs more, and
 # parsers must never see unbounded input (CVE-2024-39317 in Wagtail).

@@ -5,7 +5,7 @@ and leave the limit to the web server. This one owns each file part: it spools
 to a temporary file until the part passes ``NEWSROOM_IMAGE_MAX_UPLOAD_BYTES``,
 then deletes what it wrote and discards the rest of that part unstored. The
 form still gets a stand-in file, so the refusal is a form error naming the
-limit (``articles.validators.validate_upload_size``), and the request's other
+limit (``articles.photos.validators.validate_upload_size``), and the request's other
 fields are parsed as usual.
 """
 

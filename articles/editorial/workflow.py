@@ -30,8 +30,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import clock, notifications, revisions
-from .models import Article, Author, Correction, Image, Revision, WorkflowEvent
+from articles import clock
+from articles.editorial import notifications, revisions
+from articles.models import Article, Author, Correction, Image, Revision, WorkflowEvent
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from .models import (
+from articles.models import (
     Article,
     Author,
     Byline,
@@ -23,7 +23,7 @@ from .models import (
     StoryImage,
     TaggedArticle,
 )
-from .text import html_to_paragraphs
+from articles.text import html_to_paragraphs
 
 SCALAR_FIELDS = [
     "headline",

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from . import clock
+from articles import clock
 
 
 def live_condition(*, at=None, through: str = "") -> Q:

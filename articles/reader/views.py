@@ -23,10 +23,13 @@ from django.views.generic import (
     YearArchiveView,
 )
 
-from . import clock, reader, revisions, search
-from .context_processors import menu_sections
-from .models import Article, Correction, PreviewLink
-from .querysets import live_condition
+from articles import clock
+from articles.delivery import reader
+from articles.delivery.context_processors import menu_sections
+from articles.editorial import revisions
+from articles.models import Article, Correction, PreviewLink
+from articles.models.querysets import live_condition
+from articles.search import engine as search
 
 PAGE_SIZE = 20
 HOME_LATEST = 12
@@ -70,7 +73,7 @@ class HomeView(TemplateView):
 
 
 class StoryView(TemplateView):
-    """A live story, read through ``articles.reader``'s compiled queries: the
+    """A live story, read through ``articles.delivery.reader``'s compiled queries: the
     page readers arrive at from search engines and shared links, so the one
     whose cost matters most when it is not cached."""
 
@@ -253,7 +256,7 @@ class CountedPaginator(Paginator):
 
 
 class SearchView(SafePaginationMixin, ListView):
-    """Reader search over live stories; see ``articles.search``.
+    """Reader search over live stories; see ``articles.search.engine``.
 
     Unknown filter values are ignored (dates with a message), so any query
     string gets a page, never an error.

@@ -1,5 +1,5 @@
 """Admin pages of the editorial workflow: actions, review queue, history, diffs,
-previews and share links. Every state change calls ``articles.workflow``."""
+previews and share links. Every state change calls ``articles.editorial.workflow``."""
 
 from datetime import datetime, timedelta
 
@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import clock, revisions, workflow
-from .models import Article, EditPresence, PreviewLink, Revision
-from .views import SHARE_LINK_SALT, render_preview
+from articles import clock
+from articles.editorial import revisions, workflow
+from articles.models import Article, EditPresence, PreviewLink, Revision
+from articles.reader.views import SHARE_LINK_SALT, render_preview
 
 PRESENCE_WINDOW = timedelta(minutes=5)
 

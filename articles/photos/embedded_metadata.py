@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from PIL import Image as PILImage
 from PIL import IptcImagePlugin
 
-from .text import clean_text
+from articles.text import clean_text
 
 logger = logging.getLogger(__name__)
 
