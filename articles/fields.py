@@ -1,5 +1,6 @@
-"""Model fields that clean their text on every save, whatever the path."""
+"""Model fields: text cleaned on every save whatever the path, and the audit-user link."""
 
+from django.conf import settings
 from django.db import models
 from django_prose_editor.fields import ProseEditorField
 
@@ -84,3 +85,17 @@ class SanitizedHTMLField(_CleanedOnSave, ProseEditorField):
         limits = rich_text_limits_help()
         field.help_text = f"{field.help_text} {limits}" if field.help_text else limits
         return field
+
+
+def audit_user(verbose_name=None, **options) -> models.ForeignKey:
+    """Who did something to a row: the link survives the account's deletion
+    as an empty value (the record stays), and users get no reverse accessor."""
+    if verbose_name is not None:
+        options["verbose_name"] = verbose_name
+    options = {
+        "null": True,
+        "on_delete": models.SET_NULL,
+        "related_name": "+",
+        **options,
+    }
+    return models.ForeignKey(settings.AUTH_USER_MODEL, **options)

@@ -8,6 +8,13 @@ Every value can be changed from the environment, e.g.
 import gc
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+# Read before the app is loaded, from wherever gunicorn was started.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from newsroom.logformat import JSON_FORMATTER  # noqa: E402
 
 
 def _env_int(name: str, default: int) -> int:
@@ -66,13 +73,7 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "{levelname}{name}{message}",
-            "style": "{",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            "timestamp": True,
-        },
+        "json": JSON_FORMATTER,
         "text": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"},
     },
     "handlers": {

@@ -18,6 +18,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from articles import clock
 from articles.delivery import cache
@@ -515,3 +517,52 @@ def test_scheduling_shows_the_utc_instant_next_to_the_local_time(
     message = [str(message) for message in response.context["messages"]]
     assert message == ["Approved, scheduled for 1 Jun 2026, 10:00 CEST (08:00 UTC)."]
     assert workflow.explain(row) == message[0]
+
+
+# --- One rule for "live" ----------------------------------------------------------
+
+_MOMENT = st.one_of(
+    st.none(), st.integers(min_value=-3, max_value=3).map(lambda h: h * 3600)
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    approved=st.booleans(),
+    publish=_MOMENT,
+    expire=_MOMENT,
+    embargo=_MOMENT,
+)
+def test_the_database_and_a_loaded_story_agree_on_what_is_live(
+    db, approved, publish, expire, embargo
+):
+    """``published()`` (SQL) and ``Article.is_live`` (Python) read one rule:
+    for any publish, expiry and embargo times around now, they agree, to the
+    second on each boundary."""
+    publish = publish or 0
+    assume(expire is None or expire > publish)  # a database constraint
+    now = timezone.now().replace(microsecond=0)
+    story = _agreement_story()
+
+    def at(offset):
+        return None if offset is None else now + timedelta(seconds=offset)
+
+    Article.objects.filter(pk=story.pk).update(
+        live_revision=story.latest_revision if approved else None,
+        publish_at=at(publish),
+        expire_at=at(expire),
+        embargo_until=at(embargo),
+    )
+    loaded = Article.objects.get(pk=story.pk)
+    in_sql = Article.objects.published(at=now).filter(pk=story.pk).exists()
+    assert loaded.is_live(now) == in_sql
+
+
+def _agreement_story():
+    story = Article.objects.filter(headline="Rule of live").first()
+    return story or make_article(headline="Rule of live")

@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from articles.editorial import workflow
+from articles.admin.permissions import StoryPartInlineMixin
 from articles.models import Article, Image, StoryImage
 from articles.photos import images
 from articles.photos.forms import ImageForm, MultiUploadForm, check_upload
@@ -515,7 +515,7 @@ class BodyImageFormSet(PlacementFormSet):
     kind = StoryImage.Kind.BODY
 
 
-class PlacementInline(admin.TabularInline):
+class PlacementInline(StoryPartInlineMixin, admin.TabularInline):
     model = StoryImage
     fields = ["image", "position", "caption", "credit"]
     raw_id_fields = ["image"]
@@ -524,24 +524,6 @@ class PlacementInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(kind=self.formset.kind)
-
-    def _may_edit(self, request, obj):
-        """The story's photos are part of the story: whoever edits it edits them."""
-        if obj is None:
-            return request.user.has_perm("articles.add_article")
-        return workflow.can_edit(request.user, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.view_article")
-
-    def has_add_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         if obj is not None and obj.pk and obj.has_pending_changes:

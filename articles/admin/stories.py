@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from articles import tagging
 from articles.admin import workflow_views as admin_views
+from articles.admin.permissions import StoryPartInlineMixin
 from articles.admin.photos import (
     BodyImageInline,
     GalleryInline,
@@ -83,7 +84,7 @@ class BylineFormSet(BaseInlineFormSet):
         ]
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(StoryPartInlineMixin, admin.TabularInline):
     model = Byline
     form = BylineForm
     formset = BylineFormSet
@@ -92,24 +93,6 @@ class BylineInline(admin.TabularInline):
     autocomplete_fields = ["author"]
     verbose_name = _("byline")
     verbose_name_plural = _("bylines (in order)")
-
-    def _may_edit_bylines(self, request, obj):
-        """Bylines are part of the story: whoever may edit the story edits them."""
-        if obj is None:
-            return request.user.has_perm("articles.add_article")
-        return workflow.can_edit(request.user, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.view_article")
-
-    def has_add_permission(self, request, obj=None):
-        return self._may_edit_bylines(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_edit_bylines(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_edit_bylines(request, obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         if obj is not None and obj.has_pending_changes:

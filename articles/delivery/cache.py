@@ -48,10 +48,11 @@ from urllib.parse import unquote_plus
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F
 
 from articles import clock
 from articles.cache_health import shared_cache
+from articles.models import Article, ContentVersion
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,6 @@ shared_cache.failed = outage.begin
 
 
 def read_content_version() -> int:
-    from articles.models import ContentVersion
 
     return (
         ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
@@ -206,7 +206,6 @@ def raise_content_version() -> None:
     raised inside the change's transaction, the row would be locked until it
     commits, making every editor's save wait on every other's (and deadlock
     with rows they took in another order)."""
-    from articles.models import ContentVersion
 
     try:
         raised = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
@@ -254,16 +253,8 @@ def bump_generation() -> None:
 
 def next_scheduled_change(now: datetime) -> datetime | None:
     """The next moment an approved story appears or disappears by the clock."""
-    from articles.models import Article
 
-    approved = Article.objects.filter(live_revision__isnull=False)
-    upcoming = approved.aggregate(
-        publish=Min("publish_at", filter=Q(publish_at__gt=now)),
-        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
-        embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
-    )
-    times = [value for value in upcoming.values() if value is not None]
-    return min(times) if times else None
+    return Article.objects.next_visibility_change(now)
 
 
 def page_lifetime(generation: str) -> int:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from articles import clock
 from articles.editorial import notifications, revisions
 from articles.models import Article, Author, Correction, Image, Revision, WorkflowEvent
+from articles.models.querysets import due_to_go_live
 
 logger = logging.getLogger(__name__)
 
@@ -543,12 +544,6 @@ def withdraw(*, article: Article, user, reason: str) -> Article:
     return article
 
 
-def _due_to_go_live(now: datetime) -> Q:
-    return Q(
-        went_live_at__isnull=True, live_revision__isnull=False, publish_at__lte=now
-    )
-
-
 def record_scheduled_go_lives() -> list[WorkflowEvent]:
     """Record, once each, that scheduled stories whose time has come went live.
 
@@ -561,14 +556,14 @@ def record_scheduled_go_lives() -> list[WorkflowEvent]:
     record it exactly once.
     """
     now = clock.now()
-    due = Article.objects.filter(_due_to_go_live(now)).order_by("publish_at", "pk")
+    due = Article.objects.filter(due_to_go_live(now)).order_by("publish_at", "pk")
     events = (_record_go_live(pk, now) for pk in due.values_list("pk", flat=True))
     return [event for event in events if event is not None]
 
 
 @transaction.atomic
 def _record_go_live(pk: int, now: datetime) -> WorkflowEvent | None:
-    claimed = Article.objects.filter(_due_to_go_live(now), pk=pk).update(
+    claimed = Article.objects.filter(due_to_go_live(now), pk=pk).update(
         went_live_at=F("publish_at")
     )
     if not claimed:  # another run recorded it first, or it was withdrawn meanwhile

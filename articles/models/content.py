@@ -11,10 +11,15 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from articles import clock
-from articles.fields import PlainTextAreaField, PlainTextField, SanitizedHTMLField
+from articles.fields import (
+    PlainTextAreaField,
+    PlainTextField,
+    SanitizedHTMLField,
+    audit_user,
+)
 from articles.links import reader_url
 from articles.models.photos import Image, StoryImage
-from articles.models.querysets import ArticleQuerySet
+from articles.models.querysets import ArticleQuerySet, is_live_at
 from articles.text import html_to_text
 
 SLUG_MAX_LENGTH = 120
@@ -256,38 +261,14 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = audit_user(_("submitted by"), blank=True, editable=False)
     submitted_at = models.DateTimeField(
         _("submitted at"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = audit_user(_("created by"), blank=True, editable=False)
+    updated_by = audit_user(_("updated by"), blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -394,14 +375,7 @@ class Article(models.Model):
 
     def is_live(self, at=None):
         """The same rule as ``ArticleQuerySet.published()``, for one loaded story."""
-        now = at or clock.now()
-        return (
-            self.live_revision_id is not None
-            and self.publish_at is not None
-            and self.publish_at <= now
-            and (self.expire_at is None or self.expire_at > now)
-            and (self.embargo_until is None or self.embargo_until <= now)
-        )
+        return is_live_at(self, at or clock.now())
 
     def has_expired(self, at=None):
         """Its expiry has passed: readers lost it, and so does every other way

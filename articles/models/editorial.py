@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.fields import PlainTextAreaField
+from articles.fields import PlainTextAreaField, audit_user
 from articles.models.content import Article
 
 
@@ -19,13 +19,7 @@ class Revision(models.Model):
     number = models.PositiveIntegerField(_("number"))
     snapshot = models.JSONField(_("snapshot"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = audit_user(_("created by"))
     restored_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -68,13 +62,7 @@ class WorkflowEvent(models.Model):
         Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = audit_user(_("by"))
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     comment = PlainTextAreaField(_("comment"), blank=True, max_length=2000)
     from_status = models.CharField(
@@ -107,9 +95,7 @@ class Correction(models.Model):
     created_at = models.DateTimeField(
         _("corrected at"), default=timezone.now, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = audit_user()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -127,9 +113,7 @@ class PreviewLink(models.Model):
         Article, on_delete=models.CASCADE, related_name="preview_links"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = audit_user()
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

@@ -3,14 +3,13 @@
 import secrets
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.fields import PlainTextAreaField, PlainTextField
+from articles.fields import PlainTextAreaField, PlainTextField, audit_user
 
 
 def image_upload_to(instance, filename):
@@ -116,14 +115,7 @@ class Image(models.Model):
         help_text=_("Generated sizes, keyed by rendition spec."),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = audit_user(_("uploaded by"), blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

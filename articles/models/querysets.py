@@ -1,7 +1,7 @@
 """Queries the reader site needs, so views, feeds and sitemaps never repeat filters."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from articles import clock
 
@@ -13,7 +13,8 @@ def live_condition(*, at=None, through: str = "") -> Q:
     times, so a scheduled story goes live on the minute without a cron job.
     This is the only definition of "live"; ``published()`` applies it, and
     a query of another model applies it ``through`` its relation to the
-    story (``through="article"``), as a join.
+    story (``through="article"``), as a join. ``is_live_at`` below reads the
+    same rule for one loaded story, and a property test holds the two equal.
     """
     now = at or clock.now()
     story = f"{through}__" if through else ""
@@ -29,6 +30,23 @@ def live_condition(*, at=None, through: str = "") -> Q:
             | Q(**{f"{story}embargo_until__lte": now})
         )
     )
+
+
+def is_live_at(story, at) -> bool:
+    """``live_condition`` for one loaded story (``Article.is_live``)."""
+    return (
+        story.live_revision_id is not None
+        and story.publish_at is not None
+        and story.publish_at <= at
+        and (story.expire_at is None or story.expire_at > at)
+        and (story.embargo_until is None or story.embargo_until <= at)
+    )
+
+
+def due_to_go_live(at) -> Q:
+    """Approved stories whose publish time has come and whose going live is
+    not recorded yet (``workflow.record_scheduled_go_lives``)."""
+    return Q(went_live_at__isnull=True, live_revision__isnull=False, publish_at__lte=at)
 
 
 # What a story card shows (``for_listing()``): the story's address, headline,
@@ -57,6 +75,18 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """Stories readers may see now (or at ``at``): see ``live_condition``."""
         return self.filter(live_condition(at=at))
+
+    def next_visibility_change(self, now):
+        """The next moment after ``now`` an approved story appears or
+        disappears by the clock: a publish, expiry or embargo time of
+        ``live_condition`` passing."""
+        upcoming = self.filter(live_revision__isnull=False).aggregate(
+            publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+            expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+            embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+        )
+        times = [value for value in upcoming.values() if value is not None]
+        return min(times) if times else None
 
     # Prefetches go into plain list attributes (``to_attr``): Django then builds
     # no queryset per story to hold them, which on a page of cards costs more
@@ -109,6 +139,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def by_author(self, author):
         return self.filter(bylines__author=author)
+
+    def listing(self, kind: str, key=None):
+        """The stories of one of the reader's listings (``LISTINGS``)."""
+        return LISTINGS[kind](self, key)
 
     def related_to(
         self,
@@ -264,3 +298,14 @@ class MostListedStories(models.Expression):
             f" LIMIT %s) AS ranked)"
         )
         return sql, (*lists_params, *live_params, self.limit)
+
+
+# The reader's listings: the live stories of the site, of one section, tag or
+# author (each given as an object or an id). Pages, feeds, sitemaps and the
+# compiled reader queries all narrow through this one table.
+LISTINGS = {
+    "all": lambda stories, key: stories,
+    "section": ArticleQuerySet.in_section,
+    "tag": ArticleQuerySet.tagged,
+    "author": ArticleQuerySet.by_author,
+}

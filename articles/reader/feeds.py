@@ -176,8 +176,11 @@ class LatestStoriesFeed(Feed):
     def route_kwargs(self, obj) -> dict:
         return {}
 
+    listing = "all"
+
     def stories(self, obj):
-        return Article.objects.published()
+        """Through the listings' one table (``querysets.LISTINGS``), as the pages."""
+        return Article.objects.published().listing(self.listing, obj)
 
     def page_url(self, obj) -> str:
         return reverse("articles:home")
@@ -262,8 +265,7 @@ class SectionStoriesFeed(LatestStoriesFeed):
     def route_kwargs(self, obj):
         return {"slug": obj.slug}
 
-    def stories(self, obj):
-        return Article.objects.published().in_section(obj)
+    listing = "section"
 
     def page_url(self, obj):
         return obj.get_absolute_url()
@@ -287,8 +289,7 @@ class TagStoriesFeed(LatestStoriesFeed):
     def route_kwargs(self, obj):
         return {"slug": obj.slug}
 
-    def stories(self, obj):
-        return Article.objects.published().tagged(obj)
+    listing = "tag"
 
     def page_url(self, obj):
         return reverse("articles:tag", kwargs={"slug": obj.slug})
@@ -312,8 +313,7 @@ class AuthorStoriesFeed(LatestStoriesFeed):
     def route_kwargs(self, obj):
         return {"slug": obj.slug}
 
-    def stories(self, obj):
-        return Article.objects.published().by_author(obj)
+    listing = "author"
 
     def page_url(self, obj):
         return obj.get_absolute_url()
