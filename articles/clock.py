@@ -99,6 +99,23 @@ def forget() -> None:
 # --- Local times around daylight-saving changes -------------------------------------
 
 
+def validate_storable(value: datetime) -> None:
+    """Refuse a time that cannot be stored: at the calendar's edges (31 Dec
+    9999, 1 Jan 0001) a local time moved to UTC leaves the calendar."""
+    aware = (
+        value
+        if timezone.is_aware(value)
+        else value.replace(tzinfo=timezone.get_current_timezone())
+    )
+    try:
+        aware.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValidationError(
+            _("Choose a time between the years 1 and 9999 in UTC."),
+            code="time_out_of_range",
+        ) from exc
+
+
 def aware_local_time(naive: datetime, *, occurrence: str = "") -> datetime:
     """``naive``, typed in the current time zone, as a UTC instant.
 

@@ -101,7 +101,7 @@ searching = settings(
     # about the answer, not its speed (threats.md §11 has its own tests).
     deadline=None,
     derandomize=True,
-    # Derandomized runs replay themselves; nothing is written to the work tree.
+    # Derandomized runs replay themselves: no example database to keep.
     database=None,
     # Explaining a failure re-runs it hundreds of times (minutes per test).
     phases=[Phase.explicit, Phase.generate, Phase.shrink],

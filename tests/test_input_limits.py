@@ -228,3 +228,27 @@ def test_a_rewritten_long_read_is_shown_whole_past_the_word_limit():
     html = revisions.word_diff_html(old, new)
     assert html.count("<del>") == 1 and html.count("<ins>") == 1
     assert html.startswith("Same start.\n")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "limit"), [("bylines", 20), ("gallery", 50), ("body_images", 50)]
+)
+def test_a_post_claiming_thousands_of_rows_is_refused_unbuilt(
+    client, editor, prefix, limit
+):
+    """A management form claiming 5 000 rows gets a form error; the formset
+    never builds them (5 000 forms took seconds to build and show)."""
+    client.force_login(editor)
+    data = story_form_data(headline="Many rows")
+    data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+    data[f"{prefix}-TOTAL_FORMS"] = "5000"
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert f"Please submit at most {limit} forms." in response.content.decode()
+    formset = next(
+        fs
+        for fs in response.context["inline_admin_formsets"]
+        if fs.formset.prefix == prefix
+    )
+    assert len(formset.formset.forms) <= limit
+    assert not Article.objects.exists()

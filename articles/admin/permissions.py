@@ -1,4 +1,4 @@
-"""Who may change the parts of a story shown as inlines on its form."""
+"""The parts of a story shown as inlines on its form: who may change them, and how many a post may carry."""
 
 from articles.editorial import workflow
 
@@ -23,3 +23,9 @@ class StoryPartInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self.may_edit_story(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # A post claiming thousands of rows is refused with a form error, not
+        # built row by row (Django's own cap is a thousand past max_num).
+        kwargs.setdefault("absolute_max", self.max_num)
+        return super().get_formset(request, obj, **kwargs)

@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from articles.admin.input import CheckedSelectionMixin, row_id
 from articles.admin.permissions import StoryPartInlineMixin
 from articles.models import Article, Image, StoryImage
 from articles.photos import images
@@ -47,7 +48,8 @@ class ImagePickerWidget(ForeignKeyRawIdWidget):
 
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)
-        image = Image.objects.filter(pk=value).first() if value else None
+        number = row_id(value)
+        image = Image.objects.filter(pk=number).first() if number else None
         if image is None:
             return html
         return format_html(
@@ -163,7 +165,7 @@ class UploadResult:
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     form = ImageForm
     list_display = [
         "thumbnail",
@@ -520,6 +522,7 @@ class PlacementInline(StoryPartInlineMixin, admin.TabularInline):
     fields = ["image", "position", "caption", "credit"]
     raw_id_fields = ["image"]
     extra = 0
+    max_num = 50
     position_label = ""
 
     def get_queryset(self, request):

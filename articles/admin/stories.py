@@ -9,8 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 from taggit.models import Tag
 
-from articles import tagging
+from articles import clock, tagging
 from articles.admin import workflow_views as admin_views
+from articles.admin.input import (
+    LARGEST_ID,
+    CheckedAutocompleteSelect,
+    CheckedSelectionMixin,
+)
 from articles.admin.permissions import StoryPartInlineMixin
 from articles.admin.photos import (
     BodyImageInline,
@@ -25,7 +30,7 @@ from articles.models import Article, Author, Byline, Section
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -33,7 +38,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "is_agency", "user"]
     list_filter = ["is_agency"]
     search_fields = ["name", "bio"]
@@ -54,7 +59,8 @@ class BylineForm(forms.ModelForm):
     def validate_unique(self):
         """Bylines of a pending revision are not rows yet; duplicates are
         caught across the formset instead of against the approved bylines."""
-        if not getattr(self.instance.article, "has_pending_changes", False):
+        article = getattr(self.instance, "article", None)  # none yet on a new story
+        if not getattr(article, "has_pending_changes", False):
             super().validate_unique()
 
 
@@ -90,9 +96,15 @@ class BylineInline(StoryPartInlineMixin, admin.TabularInline):
     formset = BylineFormSet
     extra = 1
     min_num = 1
+    max_num = 20
     autocomplete_fields = ["author"]
     verbose_name = _("byline")
     verbose_name_plural = _("bylines (in order)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         if obj is not None and obj.has_pending_changes:
@@ -104,7 +116,9 @@ class ArticleAdminForm(forms.ModelForm):
     """The story form. ``base_revision`` records which revision the editor
     opened, so a save over someone else's newer revision is refused."""
 
-    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    base_revision = forms.IntegerField(
+        required=False, min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Article
@@ -130,6 +144,9 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "tags" in self.fields:
             tagging.bound_tag_field(self.fields["tags"])
+        for name in ("expire_at", "embargo_until"):
+            if name in self.fields:
+                self.fields[name].validators.append(clock.validate_storable)
         instance = self.instance
         if instance.pk:
             self.fields["base_revision"].initial = instance.latest_revision_id
@@ -187,7 +204,7 @@ def conflict_message(article, base_id, latest_id):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, GalleryInline, BodyImageInline]
     list_display = [

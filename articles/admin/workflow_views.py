@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles import clock
+from articles.admin.input import LARGEST_ID
 from articles.editorial import revisions, workflow
 from articles.models import Article, EditPresence, PreviewLink, Revision
 from articles.reader.views import SHARE_LINK_SALT, render_preview
@@ -57,7 +58,9 @@ class LocalSplitDateTimeField(forms.SplitDateTimeField):
 
 
 class ApproveForm(forms.Form):
-    revision_id = forms.IntegerField(widget=forms.HiddenInput)
+    revision_id = forms.IntegerField(
+        min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput
+    )
     publish_at = LocalSplitDateTimeField(
         label=gettext_lazy("Publish at"),
         required=False,
@@ -93,6 +96,7 @@ class ApproveForm(forms.Form):
         if typed is None:
             return cleaned
         try:
+            clock.validate_storable(typed)
             cleaned["publish_at"] = clock.aware_local_time(
                 typed, occurrence=cleaned.get("occurrence", "")
             )
