@@ -17,6 +17,8 @@ from django.utils import timezone
 from articles.editorial import revisions, workflow
 from articles.models import Article, Author, StoryImage
 from articles.search import engine as search
+from articles.search import postgres
+from articles.search import query as search_query
 from tests.conftest import require_service
 from tests.factories import (
     make_article,
@@ -522,8 +524,8 @@ def test_a_10000_character_query_is_cut_short_and_answered(client, publish):
 
 
 def test_queries_are_capped_before_parsing():
-    query = search.parse_query('"' + "word " * 10_000)
-    assert len(query.text) <= search.MAX_QUERY_LENGTH
+    query = search_query.parse_query('"' + "word " * 10_000)
+    assert len(query.text) <= search_query.MAX_QUERY_LENGTH
     assert query.was_shortened
 
 
@@ -538,7 +540,7 @@ def test_queries_are_capped_before_parsing():
     ],
 )
 def test_reader_input_reaches_fts5_only_as_quoted_strings(typed, fts5):
-    assert search.parse_query(typed).as_fts5() == fts5
+    assert search_query.parse_query(typed).as_fts5() == fts5
 
 
 def test_punctuation_only_asks_for_a_word(client):
@@ -661,7 +663,7 @@ def test_an_old_headline_match_is_not_crowded_out_by_recent_mentions(
     """PostgreSQL ranks the newest matches plus the headline matches, not all."""
     if connection.vendor != "postgresql":
         require_service("PostgreSQL", "the candidate limit is PostgreSQL's")
-    monkeypatch.setattr(search.PostgresBackend, "candidate_limit", 2)
+    monkeypatch.setattr(postgres.PostgresBackend, "candidate_limit", 2)
     publish(
         headline="Corvette programme launched",
         publish_at=timezone.now() - timedelta(days=400),
@@ -696,7 +698,7 @@ def test_the_newest_matches_are_found_across_the_recent_window(
     stories for what is missing: together, exactly the newest ones."""
     if connection.vendor != "postgresql":
         require_service("PostgreSQL", "the recent window is PostgreSQL's")
-    monkeypatch.setattr(search.PostgresBackend, "candidate_limit", 3)
+    monkeypatch.setattr(postgres.PostgresBackend, "candidate_limit", 3)
     for days in (1, 20, 40, 50, 60):
         publish(
             headline=f"Minesweeper {days} days",

@@ -30,6 +30,7 @@ from articles.editorial import revisions
 from articles.models import Article, Correction, PreviewLink
 from articles.models.querysets import live_condition
 from articles.search import engine as search
+from articles.search import query
 
 PAGE_SIZE = 20
 HOME_LATEST = 12
@@ -267,7 +268,7 @@ class SearchView(SafePaginationMixin, ListView):
 
     def get_queryset(self):
         self.sections = menu_sections(self.request)
-        self.filters = search.read_filters(self.request.GET, self.sections)
+        self.filters = query.read_filters(self.request.GET, self.sections)
         self.results = search.search(
             self.filters.query,
             section=self.filters.section,
