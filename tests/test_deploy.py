@@ -456,3 +456,20 @@ def test_debug_off_error_pages_show_no_traceback(monkeypatch, settings, db):
     assert not_found.status_code == 404
     assert "SECRET_KEY" not in not_found.content.decode()
     assert reverse("healthz") == "/healthz"
+
+
+def test_the_400_page_renders_before_static_files_are_collected(
+    settings, client, tmp_path
+):
+    """A refused request (here a Host not allowed) gets the plain 400 page
+    even where the static manifest is missing, as on a fresh server."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        },
+    }
+    settings.STATIC_ROOT = str(tmp_path)  # collected nothing: no manifest
+    response = client.get("/healthz", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
