@@ -572,6 +572,16 @@ def camera_jpeg(width: int, height: int, seed: int) -> bytes:
     return buffer.getvalue()
 
 
+def camera_png(width: int, height: int, seed: int) -> bytes:
+    """A photograph saved as PNG, as press offices sometimes send them."""
+    noise = Image.effect_noise((width // 4, height // 4), 64).convert("RGB")
+    image = noise.resize((width, height), Image.Resampling.BILINEAR)
+    image.putpixel((0, 0), (seed % 256, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
+
+
 def tall_photo(desk: Desk) -> None:
     desk.add_photo("photo of 10 × 20 000 px (PNG)", png(10, 20_000, seed=1), "tall.png")
     for seed, (width, height) in enumerate(((6000, 4000), (9000, 6600)), start=9):
@@ -580,6 +590,11 @@ def tall_photo(desk: Desk) -> None:
             camera_jpeg(width, height, seed=seed),
             "camera.jpg",
         )
+    desk.add_photo(
+        "photographic PNG of 4600 × 3800 px (20 MB)",
+        camera_png(4600, 3800, seed=12),
+        "handout.png",
+    )
 
 
 def links(desk: Desk) -> None:

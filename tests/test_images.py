@@ -654,11 +654,29 @@ def test_a_photo_beyond_webps_largest_side_gets_every_rendition(client, editor, 
         assert open_stored(entry["webp"]).size == (entry["width"], entry["height"])
 
 
-def test_renditions_made_again_are_the_same_bytes():
+def test_a_large_jpeg_is_decoded_smaller_for_its_renditions_but_keeps_its_size():
+    """A camera JPEG wider than twice the widest rendition is decoded at a
+    reduced DCT scale: the library records its real size, and every rendition
+    still has its full specified size."""
+    image = make_image(data=image_bytes((9000, 600)))
+    assert (image.width, image.height) == (9000, 600)
+    lead = image.rendition("lead-2048")
+    assert (lead["width"], lead["height"]) == (2048, 137)
+    assert open_stored(lead["jpg"]).size == (2048, 137)
+    card = image.rendition("card-960")
+    assert open_stored(card["webp"]).size == (960, 540)
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
+def test_renditions_made_again_are_the_same_bytes(image_format):
     """Renditions are made on several threads; the same recipe still gives the
     same file (a save's options live on the picture, so each picture's formats
-    are encoded in turn, never at once)."""
-    image = make_image(data=image_bytes((3000, 2000)))
+    are encoded in turn, never at once). A PNG's renditions are made at upload
+    from the pixels just encoded, later from the file: the same pixels."""
+    image = make_image(
+        data=image_bytes((3000, 2000), image_format=image_format),
+        name=f"photo.{image_format.lower()}",
+    )
 
     def files():
         return {
