@@ -561,24 +561,14 @@ def one_word_edit(desk: Desk) -> None:
     desk.browser.get("20 000-word story: compare the two revisions", compare)
 
 
-def camera_jpeg(width: int, height: int, seed: int) -> bytes:
-    """A camera-sized JPEG with detail everywhere (noise compresses as a real
-    photo does not)."""
+def noisy_photo(width: int, height: int, seed: int, image_format: str, **options):
+    """A photograph-like picture with detail everywhere (noise compresses as a
+    real photo does not), unique to ``seed``, in ``image_format``."""
     noise = Image.effect_noise((width // 4, height // 4), 64).convert("RGB")
     image = noise.resize((width, height), Image.Resampling.BILINEAR)
     image.putpixel((0, 0), (seed % 256, 0, 0))
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
-
-
-def camera_png(width: int, height: int, seed: int) -> bytes:
-    """A photograph saved as PNG, as press offices sometimes send them."""
-    noise = Image.effect_noise((width // 4, height // 4), 64).convert("RGB")
-    image = noise.resize((width, height), Image.Resampling.BILINEAR)
-    image.putpixel((0, 0), (seed % 256, 0, 0))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=1)
+    image.save(buffer, image_format, **options)
     return buffer.getvalue()
 
 
@@ -587,12 +577,12 @@ def tall_photo(desk: Desk) -> None:
     for seed, (width, height) in enumerate(((6000, 4000), (9000, 6600)), start=9):
         desk.add_photo(
             f"camera photo of {width} × {height} px (JPEG)",
-            camera_jpeg(width, height, seed=seed),
+            noisy_photo(width, height, seed, "JPEG", quality=90),
             "camera.jpg",
         )
     desk.add_photo(
         "photographic PNG of 4600 × 3800 px (20 MB)",
-        camera_png(4600, 3800, seed=12),
+        noisy_photo(4600, 3800, 12, "PNG", compress_level=1),
         "handout.png",
     )
 

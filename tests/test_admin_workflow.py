@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -177,6 +179,26 @@ def test_the_queue_offers_approve_only_to_a_moderator_who_may_approve(
         assert workflow_url(own, "send_back") in page
     queue = client.get(reverse("admin:articles_article_review_queue")).content.decode()
     assert workflow_url(other, "approve") in queue
+
+
+def test_the_queue_reads_the_same_number_of_queries_however_long_it_is(
+    client, moderator, django_assert_max_num_queries
+):
+    """Deciding which actions each waiting story offers reads its bylines from
+    the queue's own query, not one more query a story."""
+    own = make_author("Mod Byline", user=moderator)
+    url = reverse("admin:articles_article_review_queue")
+    client.force_login(moderator)
+    make_article(status=Status.IN_REVIEW, authors=[own])
+    client.get(url)
+    with CaptureQueriesContext(connection) as short:
+        client.get(url)
+    for _ in range(5):
+        make_article(status=Status.IN_REVIEW, authors=[own])
+        make_article(status=Status.IN_REVIEW)
+    with django_assert_max_num_queries(len(short)):
+        page = client.get(url).content.decode()
+    assert page.count(workflow.four_eyes_refusal()) == 6
 
 
 def test_the_change_form_names_what_would_block_approval(client, reporter):

@@ -256,13 +256,16 @@ def change_form_context(request, article) -> dict:
     active_links = article.preview_links.filter(
         revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
+    blockers = workflow.approval_blockers(article)
     return {
-        "workflow_actions": workflow.available_actions(request.user, article),
+        "workflow_actions": workflow.available_actions(
+            request.user, article, blockers=blockers
+        ),
         "also_editing": note_presence(request, article)
         if request.method == "GET"
         else [],
         "public_state": workflow.explain(article),
-        "approval_blockers": workflow.approval_blockers(article),
+        "approval_blockers": blockers,
         "preview_links": [(link, share_url(link)) for link in active_links],
         "can_share": request.user.has_perm("articles.edit_any_article"),
     }
@@ -335,7 +338,7 @@ def review_queue(model_admin, request):
     waiting = (
         Article.objects.filter(status=Article.Status.IN_REVIEW)
         .select_related("section", "submitted_by", "latest_revision")
-        .prefetch_related("bylines__author")
+        .with_bylines()
         .order_by(F("submitted_at").asc(nulls_first=True), "pk")
     )
     context = {

@@ -41,7 +41,6 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from datetime import datetime
 from typing import NamedTuple
 from urllib.parse import unquote_plus
 
@@ -251,12 +250,6 @@ def bump_generation() -> None:
         outage.begin(error)
 
 
-def next_scheduled_change(now: datetime) -> datetime | None:
-    """The next moment an approved story appears or disappears by the clock."""
-
-    return Article.objects.next_visibility_change(now)
-
-
 def page_lifetime(generation: str) -> int:
     """Seconds a page may be cached: the configured lifetime, capped at the
     next scheduled change (remembered per generation, recomputed once passed)."""
@@ -265,7 +258,7 @@ def page_lifetime(generation: str) -> int:
     key = NEXT_CHANGE_KEY % generation
     stored = cache.get(key)
     if stored is None or (stored and stored <= now.timestamp()):
-        upcoming = next_scheduled_change(now)
+        upcoming = Article.objects.next_visibility_change(now)
         stored = upcoming.timestamp() if upcoming else 0
         cache.set(key, stored, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS * 10)
     lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS

@@ -117,7 +117,9 @@ class AvailableAction:
     refused: str = ""
 
 
-def available_actions(user, article: Article) -> list[AvailableAction]:
+def available_actions(
+    user, article: Article, *, blockers: list[str] | None = None
+) -> list[AvailableAction]:
     """The transitions ``user`` may start on ``article`` now (for buttons and menus).
 
     A submission that would be refused (``approval_blockers``) and an
@@ -129,9 +131,11 @@ def available_actions(user, article: Article) -> list[AvailableAction]:
         user, article
     ):
         if article.pk and (not article.is_approved or article.has_pending_changes):
+            if blockers is None:
+                blockers = approval_blockers(article)
             refused = (
                 _("First fix what would stop a moderator approving it, listed above.")
-                if approval_blockers(article)
+                if blockers
                 else ""
             )
             actions.append(
@@ -696,7 +700,7 @@ def explain(article: Article, *, at: datetime | None = None) -> str:
             "reason": reason,
         }
     if article.is_approved:
-        if article.expire_at and article.expire_at <= now:
+        if article.has_expired(now):
             return _("Expired at %(when)s; readers no longer see it.") % {
                 "when": _when(article.expire_at)
             }
@@ -730,7 +734,7 @@ def short_state(article: Article, *, at: datetime | None = None) -> str:
     if article.embargo_until and article.embargo_until > now:
         return _("Embargoed until %(when)s") % {"when": _when(article.embargo_until)}
     if article.is_approved:
-        if article.expire_at and article.expire_at <= now:
+        if article.has_expired(now):
             state = _("Expired")
         elif article.publish_at > now:
             state = _("Scheduled for %(when)s") % {

@@ -401,9 +401,13 @@ class Article(models.Model):
         )
 
     def written_by(self, user) -> bool:
-        """The user created the story or has a byline on it."""
+        """The user created the story or has a byline on it (from
+        ``with_bylines()``'s prefetch when present)."""
         if self.created_by_id == user.pk:
             return True
+        bylines = getattr(self, "prefetched_bylines", None)
+        if bylines is not None:
+            return any(byline.author.user_id == user.pk for byline in bylines)
         return self.bylines.filter(author__user=user).exists()
 
     @property
