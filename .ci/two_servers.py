@@ -14,22 +14,16 @@ again once it reaches Redis. Exits non-zero with a message on any failure.
 Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
 
-import http.cookiejar
 import json
-import os
-import re
 import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+from servers import PASSWORD, StaffBrowser, environment, manage, start, stop
+from servers import get as get_from
+
 PORTS = {"A": 8821, "B": 8822}
 HEADLINE = "Two-server check: corvette joins the fleet"
 CUT_OFF_HEADLINE = "Two-server check: minehunter approved in a partition"
@@ -37,7 +31,6 @@ CUT_OFF_HEADLINE = "Two-server check: minehunter approved in a partition"
 OUTAGE_REST_SECONDS = 5.0
 # articles.delivery.cache.WATCH_TRUST_SECONDS.
 WATCH_TRUST_SECONDS = 1.0
-PASSWORD = "Moderator-two-servers-2026"
 
 SETUP = f"""
 import json
@@ -66,38 +59,8 @@ def fail(message: str) -> None:
     sys.exit(f"two-server check FAILED: {message}")
 
 
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        fail("DATABASE_URL must point at PostgreSQL")
-    parts = urllib.parse.urlsplit(url)
-    admin = parts._replace(path="/postgres").geturl()
-    subprocess.run(
-        ["psql", admin, "-qc", "DROP DATABASE IF EXISTS newsroom_two_servers"],
-        check=True,
-    )
-    subprocess.run(
-        ["psql", admin, "-qc", "CREATE DATABASE newsroom_two_servers"], check=True
-    )
-    return parts._replace(path="/newsroom_two_servers").geturl()
-
-
-def environment() -> dict:
-    if not os.environ.get("REDIS_URL"):
-        fail("REDIS_URL must point at Redis")
-    env = dict(os.environ)
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="two-servers-check-only-8c1f0e2d4b6a8c0e2f4a6b8d0c2e4f6a8b0d2e4f",
-        ALLOWED_HOSTS="127.0.0.1",
-        NEWSROOM_HTTPS="0",
-        DATABASE_URL=database_url(),
-        NEWSROOM_PAGE_CACHE_SECONDS="600",
-        CACHE_KEY_PREFIX=f"two-servers-{os.getpid()}",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-    )
-    return env
+def get(server: str, path: str) -> tuple[int, str, dict]:
+    return get_from(PORTS[server], urllib.parse.quote(path))
 
 
 class RedisRelay:
@@ -144,94 +107,16 @@ class RedisRelay:
         self.cut = False
 
 
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode:
-        fail(f"manage.py {args[0]}: {result.stderr[-2000:]}")
-    return result.stdout
-
-
-def start(env: dict, port: int, redis_url: str) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "newsroom.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**env, "REDIS_URL": redis_url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return process
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    fail(f"gunicorn on port {port} did not start")
-
-
-def get(server: str, path: str) -> tuple[int, str, dict]:
-    url = f"http://127.0.0.1:{PORTS[server]}{urllib.parse.quote(path)}"
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
-
-
-class StaffBrowser:
-    """A logged-in admin session on one server: cookies and CSRF tokens."""
-
-    def __init__(self, server: str):
-        self.base = f"http://127.0.0.1:{PORTS[server]}"
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def form_token(self, path: str) -> str:
-        page = self.opener.open(self.base + path, timeout=10).read().decode()
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-
-    def post(self, path: str, fields: dict) -> str:
-        fields = {"csrfmiddlewaretoken": self.form_token(path), **fields}
-        request = urllib.request.Request(
-            self.base + path,
-            data=urllib.parse.urlencode(fields).encode(),
-            headers={"Referer": self.base + path, "Origin": self.base},
-        )
-        with self.opener.open(request, timeout=10) as response:
-            return response.read().decode()
-
-    def login(self, username: str) -> None:
-        page = self.post(
-            "/admin/login/?next=/admin/",
-            {"username": username, "password": PASSWORD, "next": "/admin/"},
-        )
-        if "log out" not in page.lower():
-            fail(f"could not log in as {username}")
-
-
 def main() -> None:
-    env = environment()
+    env = environment("newsroom_two_servers")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     stories = json.loads(manage(env, "shell", "-c", SETUP).split("JSON", 1)[1])
     story = stories["story"]
     relay = RedisRelay(env["REDIS_URL"])
     servers = [
-        start(env, PORTS["A"], relay.url),
-        start(env, PORTS["B"], env["REDIS_URL"]),
+        start({**env, "REDIS_URL": relay.url}, PORTS["A"]),
+        start(env, PORTS["B"]),
     ]
     try:
         for _ in range(2):  # the second request is a cache hit on B
@@ -239,7 +124,7 @@ def main() -> None:
         if HEADLINE in home or headers.get("X-Cache") != "hit":
             fail("B should serve a cached home page without the story in review")
 
-        moderator = StaffBrowser("A")
+        moderator = StaffBrowser(PORTS["A"])
         moderator.login("multi-moderator")
         moderator.post(
             f"/admin/articles/article/{story['id']}/workflow/approve/",
@@ -276,9 +161,7 @@ def main() -> None:
 
         check_partition(relay, moderator, stories["cut_off"])
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+        stop(servers)
     print("two-server check passed")
 
 

@@ -1,17 +1,18 @@
-"""The site's notion of "now", and reading editors' local times safely.
+"""The site's time authority, and reading editors' local times safely.
 
-Visibility is decided at read time by comparing publish, expiry and embargo
-times with now, so the wall clock stepping backwards (an NTP correction, a
-VM restored from a snapshot, a server whose clock is behind the others)
-would unpublish live stories and bring back expired ones. ``now()`` is
-therefore the later of the wall clock and the latest time the site has
-already seen: during a step back the site's clock stands still until the
-wall clock catches up, so nothing disappears, reappears, or appears early.
+Whether readers see a story is decided by comparing its publish, embargo and
+expiry times with "now", so "now" must come from one clock that no single
+process can move. With PostgreSQL that clock is the database server's:
+``sql_now()`` puts it into the SQL that decides (``STATEMENT_TIMESTAMP()``),
+and ``now()`` reads it for the decisions made in Python (approving, the
+admin's "Scheduled for…"). An app server, worker or management command whose
+own clock is hours wrong therefore reveals, hides and resurrects nothing.
+With SQLite (one machine, ``make run``) the machine's clock is the database's
+clock, read in Python. ``NEWSROOM_TIME_AUTHORITY`` chooses explicitly.
 
-The high-water mark is kept per process and merged with the one in the
-shared cache (Redis in production) at most once a minute, so every app
-server and every restarted worker keeps it, without a cache round-trip on
-each request. Without the cache each process keeps its own.
+A clock that steps backwards cannot re-hide a story: once a story has gone
+live, ``went_live_at`` records it and the live rule keeps it live from that
+record, not from a new comparison (``querysets.live_condition``).
 
 ``aware_local_time`` turns a date and time typed in the site's time zone into
 an instant, refusing times that the daylight-saving changes skip or repeat
@@ -19,81 +20,141 @@ unless the editor has said which one is meant.
 """
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from django.core.cache import caches
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import connection
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles.cache_health import shared_cache
-
 logger = logging.getLogger(__name__)
 
-SHARED_KEY = "newsroom:clock:high-water"
-SHARE_INTERVAL = timedelta(minutes=1)
-
-_high_water: datetime | None = None
-_last_shared: datetime | None = None
-
+DATABASE, MACHINE = "database", "machine"
 EARLIER, LATER = "earlier", "later"
 
 
 # --- Now ----------------------------------------------------------------------------
 
 
-def now() -> datetime:
-    """The later of the wall clock and the latest time the site has seen."""
-    global _high_water
-    wall = timezone.now()
-    if _high_water is None or wall > _high_water:
-        _high_water = wall
-    # Measured on the wall clock in either direction: a step, forwards or
-    # back, is exactly when the other servers' marks matter.
-    if (
-        _last_shared is None or abs(wall - _last_shared) >= SHARE_INTERVAL
-    ) and cache_answering():
-        share()
-    return _high_water
+def authority() -> str:
+    """``DATABASE`` or ``MACHINE``: the clock every visibility decision reads.
 
-
-def cache_answering() -> bool:
-    return shared_cache.usable()
-
-
-def share() -> datetime:
-    """Merge this process's high-water mark with the shared one, both ways.
-
-    ``now()`` calls it once a minute; ``manage.py publish_scheduled`` calls it
-    on every run, so the mark survives even a quiet site's restarts.
+    ``NEWSROOM_TIME_AUTHORITY`` names it; left empty, PostgreSQL's clock
+    decides wherever the site runs on PostgreSQL (several machines may serve
+    it), and the machine's clock on SQLite (one machine).
     """
-    global _high_water, _last_shared
-    wall = timezone.now()
-    _last_shared = wall
-    mark = max(_high_water or wall, wall)
-    try:
-        cache = caches["default"]
-        stored = cache.get(SHARED_KEY)
-        if stored is None or mark > stored:
-            cache.set(SHARED_KEY, mark, timeout=None)
-        else:
-            mark = stored
-    except Exception as error:  # the cache server is down: keep this process's mark
-        shared_cache.failed(error)
-    _high_water = mark
-    return mark
+    chosen = settings.NEWSROOM_TIME_AUTHORITY or (
+        DATABASE if connection.vendor == "postgresql" else MACHINE
+    )
+    if chosen not in (DATABASE, MACHINE):
+        raise ImproperlyConfigured(
+            f"NEWSROOM_TIME_AUTHORITY must be {DATABASE!r} or {MACHINE!r}, "
+            f"not {chosen!r}."
+        )
+    if chosen == DATABASE and connection.vendor != "postgresql":
+        raise ImproperlyConfigured(
+            "NEWSROOM_TIME_AUTHORITY = 'database' needs PostgreSQL; on "
+            f"{connection.vendor} the machine's clock is the database's."
+        )
+    return chosen
 
 
-def forget() -> None:
-    """Drop the high-water mark, here and in the shared cache (for tests that
-    travel in time, and after correcting a clock that ran far ahead)."""
-    global _high_water, _last_shared
-    _high_water = _last_shared = None
+def decides_in_sql() -> bool:
+    """Whether "now" is written into the SQL as the database's own clock
+    (rather than passed in as a value read in Python)."""
+    return authority() == DATABASE
+
+
+def sql_now():
+    """ "Now" for a query: the database's clock, read by the statement itself,
+    or the machine's clock as a value."""
+    if decides_in_sql():
+        return Now()
+    return Value(timezone.now(), output_field=DateTimeField())
+
+
+def now() -> datetime:
+    """The time authority's "now", for decisions made in Python (one query
+    when the database's clock decides: read it once and pass it on)."""
+    if decides_in_sql():
+        return read_database_clock().time
+    return timezone.now()
+
+
+def estimate() -> float:
+    """The time authority's time in seconds since the epoch, without a query:
+    for how long a cached copy may be kept, never for what readers see.
+
+    When the database decides, its clock is read as each connection to it
+    opens (``take_reading``) and carried forward by this machine's monotonic
+    clock, which no step of its wall clock moves.
+    """
+    if not decides_in_sql() or _carried is None:
+        return time.time()
+    reading, monotonic_at = _carried
+    return reading.time.timestamp() + (time.monotonic() - monotonic_at)
+
+
+_carried: tuple["Reading", float] | None = None
+
+
+def take_reading(sender, connection, **kwargs) -> None:
+    """Read the database's clock on a new connection to PostgreSQL (the
+    ``connection_created`` signal), for ``estimate``."""
+    global _carried
+    if connection.vendor != "postgresql":
+        return
     try:
-        caches["default"].delete(SHARED_KEY)
-    except Exception as error:  # the cache server is down: nothing is shared
-        logger.debug("shared clock mark not deleted: %s", error)
+        _carried = (read_database_clock(connection), time.monotonic())
+    except Exception as error:  # estimate() falls back on the wall clock
+        logger.warning("could not read the database's clock: %s", error)
+
+
+class Reading(NamedTuple):
+    time: datetime
+    # This machine's clock at the moment the database read its own.
+    local: datetime
+
+
+def read_database_clock(database=connection) -> Reading:
+    """The database server's clock, and this machine's at the same moment
+    (half-way through the round trip)."""
+    sent = time.time()
+    with database.cursor() as cursor:
+        cursor.execute("SELECT STATEMENT_TIMESTAMP()")
+        (database_time,) = cursor.fetchone()
+    received = time.time()
+    local = datetime.fromtimestamp((sent + received) / 2, tz=UTC)
+    return Reading(database_time.astimezone(UTC), local)
+
+
+def offset() -> timedelta:
+    """How far this machine's clock is ahead of the time authority (negative:
+    behind). Zero when the machine's clock is the authority."""
+    if not decides_in_sql():
+        return timedelta(0)
+    reading = read_database_clock()
+    return reading.local - reading.time
+
+
+def check_offset() -> timedelta:
+    """``offset()``, with a warning in the log when it exceeds
+    ``NEWSROOM_CLOCK_WARN_SECONDS``: readers see nothing of it, but the
+    times this server writes into its own log lines are off."""
+    measured = offset()
+    if abs(measured.total_seconds()) > settings.NEWSROOM_CLOCK_WARN_SECONDS:
+        logger.warning(
+            "this server's clock is %+.3f s off the database's; fix its time "
+            "synchronisation (NTP): readers are not affected, logs are",
+            measured.total_seconds(),
+        )
+    return measured
 
 
 # --- Local times around daylight-saving changes -------------------------------------

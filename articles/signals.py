@@ -2,9 +2,11 @@
 and search indexing."""
 
 from django.db import transaction
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag
 
+from articles import clock
 from articles.delivery import cache
 from articles.models import (
     Article,
@@ -41,6 +43,7 @@ def remove_image_files(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
+    connection_created.connect(clock.take_reading, dispatch_uid="newsroom-clock")
     post_save.connect(
         invalidate_if_readers_could_see,
         sender=Article,

@@ -169,6 +169,16 @@ NEWSROOM_BROWSER_CACHE_SECONDS = env.int("NEWSROOM_BROWSER_CACHE_SECONDS", defau
 NEWSROOM_LOCAL_PAGE_CACHE_MB = env.int("NEWSROOM_LOCAL_PAGE_CACHE_MB", default=32)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- Time ------------------------------------------------------------------------
+
+# The clock that decides what readers see: "database" (PostgreSQL's clock, in
+# the SQL that decides) or "machine" (this machine's). Empty: the database's
+# on PostgreSQL, the machine's on SQLite. See articles/clock.py.
+NEWSROOM_TIME_AUTHORITY = env.str("NEWSROOM_TIME_AUTHORITY", default="")
+# /healthz logs a warning when this server's clock is further than this from
+# the time authority's.
+NEWSROOM_CLOCK_WARN_SECONDS = env.float("NEWSROOM_CLOCK_WARN_SECONDS", default=2.0)
+
 # --- Authentication ------------------------------------------------------------
 
 _VALIDATORS_MODULE = "django.contrib.auth.password_validation"

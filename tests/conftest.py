@@ -27,11 +27,20 @@ def superuser(db):
     return make_user("admin", superuser=True)
 
 
-@pytest.fixture(autouse=True)
-def fresh_clock():
-    """No test inherits the site clock's high-water mark from one that ran later
-    in (travelled) time, which would hold back every story published since."""
-    clock.forget()
+@pytest.fixture
+def time_machine(time_machine, settings):
+    """Travelling in time moves this machine's clock, so in a test that
+    travels the machine's clock is the time authority, on PostgreSQL too
+    (whose clock no test can move). The rules are the same either way;
+    tests/test_time_authority.py proves the database's clock decides."""
+    settings.NEWSROOM_TIME_AUTHORITY = clock.MACHINE
+    return time_machine
+
+
+@pytest.fixture
+def machine_clock(settings):
+    """For tests that travel with ``time_machine.travel`` themselves."""
+    settings.NEWSROOM_TIME_AUTHORITY = clock.MACHINE
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +51,7 @@ def fresh_local_pages():
     cache.generation_watch.forget()
     cache.content_versions.forget()
     cache.outage.forget()
+    cache.next_change.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -97,8 +97,15 @@ def make_article(
     """
     if status == Article.Status.PUBLISHED and publish_at is None:
         publish_at = timezone.now() - timedelta(hours=1)
-    if status == Article.Status.PUBLISHED and publish_at <= timezone.now():
-        fields.setdefault("went_live_at", publish_at)  # as approving it would
+    embargo = fields.get("embargo_until")
+    if (
+        status == Article.Status.PUBLISHED
+        and publish_at <= timezone.now()
+        and (embargo is None or embargo <= timezone.now())
+    ):
+        # As approving it would: a story live by the clock has it recorded.
+        fields.setdefault("went_live_at", publish_at)
+        fields.setdefault("went_live_announced", fields["went_live_at"] is not None)
     article = Article.objects.create(
         headline=headline or f"Frigate trials continue, day {next(_sequence)}",
         standfirst=fields.pop("standfirst", "Sea trials enter their second phase."),

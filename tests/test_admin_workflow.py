@@ -406,7 +406,7 @@ def share(client, story, user):
     return link, reverse("articles:shared-preview", args=[token])
 
 
-def test_share_link_shows_the_draft_until_it_expires(client, editor):
+def test_share_link_shows_the_draft_until_it_expires(client, editor, machine_clock):
     story = make_article(status=Status.DRAFT, headline="Shared draft")
     link, url = share(client, story, editor)
     response = client.get(url)
@@ -430,7 +430,7 @@ def test_withdrawing_a_story_ends_its_share_links_at_once(client, editor, modera
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_share_links_of_an_expired_story_answer_410(client, editor):
+def test_share_links_of_an_expired_story_answer_410(client, editor, machine_clock):
     story = make_article(
         headline="Shared then expired", expire_at=timezone.now() + timedelta(hours=1)
     )

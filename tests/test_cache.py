@@ -134,7 +134,9 @@ def test_section_rename_invalidates_pages(client, page_cache):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_scheduled_story_appears_on_time_even_on_a_cached_page(client, page_cache):
+def test_scheduled_story_appears_on_time_even_on_a_cached_page(
+    client, page_cache, machine_clock
+):
     make_article(headline="Already live")
     make_article(
         headline="Scheduled scoop", publish_at=timezone.now() + timedelta(minutes=5)
@@ -301,21 +303,6 @@ def test_a_cache_server_that_does_not_answer_is_left_alone_between_retries(
     assert retried > contacts
     read_home()
     assert len(silent_cache_server.connections) == retried
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_shared_clock_leaves_a_resting_cache_alone(client, silent_cache_server):
-    """Sharing the clock's high-water mark, due once a minute, waits for the
-    rest to end rather than for a timeout of its own."""
-    from articles import clock
-
-    make_article(headline="Read during the outage")
-    assert client.get("/").status_code == 200
-    contacts = len(silent_cache_server.connections)
-    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-        clock.now()
-        assert client.get("/").status_code == 200
-    assert len(silent_cache_server.connections) == contacts
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -48,8 +48,10 @@ def test_counting_live_stories_reads_the_listing_indexes_alone():
         require_service("PostgreSQL", "index-only scans are PostgreSQL's")
     story = make_article()
     live = Article.objects.published()
+    # Any live-story index will do for all of them (the planner picks the
+    # smallest); a section's count needs the section's.
     for queryset, index in [
-        (live, "article_live_publish_idx"),
+        (live, "article_live_"),
         (live.filter(section=story.section), "article_live_section_idx"),
     ]:
         count = queryset.values("pk").order_by()
@@ -60,7 +62,7 @@ def test_counting_live_stories_reads_the_listing_indexes_alone():
         )
         assert f"Index Only Scan using {index}" in plan, plan
     for kind, key, index in [
-        ("all", None, "article_live_publish_idx"),
+        ("all", None, "article_live_"),
         ("section", story.section_id, "article_live_section_idx"),
     ]:
         values = {"now": timezone.now()} | ({"key": key} if key else {})

@@ -61,6 +61,11 @@ def health(client, probe="healthz"):
     return response, json.loads(response.content)
 
 
+def parts(body: dict) -> dict:
+    """The health of each part, without the clock's report."""
+    return {key: value for key, value in body.items() if not key.startswith("clock_")}
+
+
 # --- /healthz -------------------------------------------------------------------
 
 
@@ -69,7 +74,7 @@ def test_healthz_answers_ok_with_json_when_the_database_answers(client, settings
     response, body = health(client)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert body == {"status": "ok", "database": "ok"}
+    assert parts(body) == {"status": "ok", "database": "ok"}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -77,7 +82,7 @@ def test_healthz_checks_the_cache_when_redis_is_configured(client, settings):
     settings.REDIS_URL = "redis://cache.internal:6379/0"
     response, body = health(client)
     assert response.status_code == 200
-    assert body == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert parts(body) == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_healthz_names_the_cache_when_redis_is_down(client, settings, caplog):
@@ -86,7 +91,11 @@ def test_healthz_names_the_cache_when_redis_is_down(client, settings, caplog):
     with caplog.at_level(logging.WARNING, logger="articles.health"):
         response, body = health(client)
     assert response.status_code == 503
-    assert body == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+    assert parts(body) == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unavailable",
+    }
     assert "cache unavailable" in caplog.text
 
 
@@ -137,7 +146,7 @@ def test_readyz_keeps_a_server_in_rotation_while_redis_is_down(client, settings)
     make_article(headline="Served without the cache")
     response, body = health(client, "readyz")
     assert response.status_code == 200
-    assert body == {"status": "ok", "database": "ok"}
+    assert parts(body) == {"status": "ok", "database": "ok"}
     assert health(client)[0].status_code == 503
     assert "Served without the cache" in client.get("/").content.decode()
 

@@ -65,7 +65,9 @@ def test_each_call_reads_its_own_story_from_the_one_compiled_query():
     assert reader.live_story("no-such-story") is None
 
 
-def test_a_scheduled_story_appears_when_its_time_comes_and_goes_at_expiry():
+def test_a_scheduled_story_appears_when_its_time_comes_and_goes_at_expiry(
+    machine_clock,
+):
     """The time is a value of the compiled query, not a constant of its SQL."""
     now = timezone.now()
     story = make_article(
@@ -290,7 +292,7 @@ def test_listings_count_and_page_as_their_querysets_do():
         reader.LiveStories()[0]
 
 
-def test_a_listing_shows_a_scheduled_story_once_its_time_comes():
+def test_a_listing_shows_a_scheduled_story_once_its_time_comes(machine_clock):
     now = timezone.now()
     make_article(headline="Due at noon", publish_at=now + timedelta(hours=1))
     assert "Due at noon" not in card_headlines(reader.LiveStories()[0:5])

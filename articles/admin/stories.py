@@ -258,11 +258,15 @@ class ArticleAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
+        """Each story with the time authority's "now" read in the same query,
+        so a list of stories states each one's visibility against one clock
+        reading, without a query per row."""
         return (
             super()
             .get_queryset(request)
             .select_related("latest_revision")
             .prefetch_related("bylines__author")
+            .annotate(authority_now=clock.sql_now())
         )
 
     def get_object(self, request, object_id, from_field=None):
@@ -308,7 +312,7 @@ class ArticleAdmin(CheckedSelectionMixin, admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
-        return workflow.short_state(obj)
+        return workflow.short_state(obj, at=obj.authority_now)
 
     @admin.display(description=_("public state"))
     def public_state(self, obj):

@@ -254,7 +254,7 @@ def note_presence(request, article) -> list[str]:
 
 def change_form_context(request, article) -> dict:
     active_links = article.preview_links.filter(
-        revoked_at__isnull=True, expires_at__gt=timezone.now()
+        revoked_at__isnull=True, expires_at__gt=clock.sql_now()
     )
     blockers = workflow.approval_blockers(article)
     return {
@@ -335,6 +335,7 @@ def run_for_each(model_admin, request, queryset, action) -> None:
 def review_queue(model_admin, request):
     if not workflow.can_review(request.user):
         raise PermissionDenied
+    now = clock.now()
     waiting = (
         Article.objects.filter(status=Article.Status.IN_REVIEW)
         .select_related("section", "submitted_by", "latest_revision")
@@ -346,10 +347,17 @@ def review_queue(model_admin, request):
         "opts": Article._meta,
         "title": _("Review queue"),
         "stories": [
-            (story, workflow.available_actions(request.user, story))
+            (
+                story,
+                workflow.available_actions(
+                    request.user,
+                    story,
+                    blockers=workflow.approval_blockers(story, now=now),
+                ),
+            )
             for story in waiting
         ],
-        "now": timezone.now(),
+        "now": now,
     }
     return TemplateResponse(
         request, "admin/articles/article/review_queue.html", context
@@ -447,8 +455,7 @@ def create_share_link(model_admin, request, pk):
     link = PreviewLink.objects.create(
         article=article,
         created_by=request.user,
-        expires_at=timezone.now()
-        + timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_HOURS),
+        expires_at=clock.now() + timedelta(hours=settings.NEWSROOM_PREVIEW_LINK_HOURS),
     )
     messages.success(
         request,
@@ -464,6 +471,6 @@ def revoke_share_link(model_admin, request, pk, link_id):
         raise PermissionDenied
     PreviewLink.objects.filter(
         article=article, pk=link_id, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    ).update(revoked_at=clock.sql_now())
     messages.success(request, _("The share link no longer works."))
     return redirect(_change_url(article))

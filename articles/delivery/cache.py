@@ -50,7 +50,6 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from articles import clock
-from articles.cache_health import shared_cache
 from articles.models import Article, ContentVersion
 
 logger = logging.getLogger(__name__)
@@ -60,7 +59,6 @@ GENERATION_CHANNEL = "newsroom:generation-bumped"
 # The layout of a stored page is part of its key, so servers running a new
 # release never read a page stored in an older layout.
 PAGE_KEY = "newsroom:page:2:%s"
-NEXT_CHANGE_KEY = "newsroom:next-change:%s"
 WARNING_INTERVAL = 60.0
 # Seconds a process leaves the cache alone after a failed call.
 OUTAGE_REST_SECONDS = 5.0
@@ -163,8 +161,6 @@ class ContentVersions:
 
 content_versions = ContentVersions()
 outage = CacheOutage()
-shared_cache.usable = outage.cache_usable
-shared_cache.failed = outage.begin
 
 
 def read_content_version() -> int:
@@ -252,19 +248,48 @@ def bump_generation() -> None:
 
 def page_lifetime(generation: str) -> int:
     """Seconds a page may be cached: the configured lifetime, capped at the
-    next scheduled change (remembered per generation, recomputed once passed)."""
-    cache = page_cache()
-    now = clock.now()
-    key = NEXT_CHANGE_KEY % generation
-    stored = cache.get(key)
-    if stored is None or (stored and stored <= now.timestamp()):
-        upcoming = Article.objects.next_visibility_change(now)
-        stored = upcoming.timestamp() if upcoming else 0
-        cache.set(key, stored, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS * 10)
+    next scheduled change.
+
+    The wait for the next change is measured by the time authority, in SQL,
+    and remembered by each process on the authority's clock carried by its
+    monotonic clock (``clock.estimate``), so no
+    server's wall clock, right or wrong, lengthens or shortens it. When a
+    change has come, the stories it made live have their going live
+    recorded, which keeps them live whatever a clock does next.
+    """
     lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS
-    if stored:
-        lifetime = min(lifetime, int(stored - now.timestamp()))
+    wait = next_change.seconds_left(generation)
+    if wait is not None:
+        lifetime = min(lifetime, int(wait))
     return max(lifetime, 0)
+
+
+class NextChange:
+    """This process's knowledge of when, for a generation of content, the next
+    story appears or disappears by the clock."""
+
+    def __init__(self) -> None:
+        self._known: tuple[str, float | None] | None = None
+
+    def seconds_left(self, generation: str) -> float | None:
+        known = self._known
+        now = clock.estimate()
+        if (
+            known is None
+            or known[0] != generation
+            or (known[1] is not None and known[1] <= now)
+        ):
+            Article.objects.record_went_live()
+            wait = Article.objects.next_visibility_change()
+            known = (generation, None if wait is None else now + wait)
+            self._known = known
+        return None if known[1] is None else known[1] - now
+
+    def forget(self) -> None:
+        self._known = None
+
+
+next_change = NextChange()
 
 
 # Campaign tags and click identifiers that links shared on social media and
@@ -343,7 +368,7 @@ class LocalPages:
             local = self._pages.get(key)
             if local is None:
                 return None
-            if local.generation != generation or local.expires_at <= time.time():
+            if local.generation != generation or local.expires_at <= clock.estimate():
                 self._remove(key)
                 return None
             self._pages.move_to_end(key)
@@ -505,6 +530,6 @@ def store_page(request, generation: str, page: tuple, lifetime: int) -> None:
     """Keep ``page`` (status, headers, content) as rendered in ``generation``,
     in the shared cache and in this process."""
     key = page_key(request)
-    local = LocalPage(generation, time.time() + lifetime, page)
+    local = LocalPage(generation, clock.estimate() + lifetime, page)
     page_cache().set(key, tuple(local), timeout=lifetime)
     local_pages.put(key, local)

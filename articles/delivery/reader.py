@@ -41,8 +41,19 @@ TAG = RowLayout(Tag)
 AUTHOR = RowLayout(Author, related=("photo",))
 
 
+def authority_now() -> dict:
+    """The ``now`` a compiled query of live stories is run with: none where
+    the database's clock decides (``live_condition`` then reads it in the
+    SQL), the machine's time as a value where the machine's clock does.
+
+    A compiled query keeps the values it was built with, so "now" must
+    reach it either way, never be left to the default.
+    """
+    return {} if clock.decides_in_sql() else {"now": clock.now()}
+
+
 @compiled_query
-def live_story_rows(*, slug, now):
+def live_story_rows(*, slug, now=None):
     """The live story's row, then whether it has photos placed in its body or
     gallery and whether it has corrections: most stories have neither, and
     then the page asks no more about them."""
@@ -58,7 +69,7 @@ def live_story_rows(*, slug, now):
 
 
 @compiled_query
-def related_story_rows(*, story_id, tag_ids, now):
+def related_story_rows(*, story_id, tag_ids, now=None):
     return Article.objects.related_to(story_id, tag_ids, at=now).values_list(
         *CARD.names
     )
@@ -112,13 +123,13 @@ def author_rows(*, slug):
 
 
 @compiled_query
-def listing_rows(kind, start, stop, *, now, key=None):
+def listing_rows(kind, start, stop, *, now=None, key=None):
     live = Article.objects.published(at=now).listing(kind, key)
     return live.newest_first().values_list(*CARD.names)[start:stop]
 
 
 @compiled_query
-def listing_count_rows(kind, *, now, key=None):
+def listing_count_rows(kind, *, now=None, key=None):
     live = Article.objects.published(at=now).listing(kind, key)
     # Grouped by a constant, which Django leaves out: one row, the count.
     # COUNT(*), not of a column, so PostgreSQL counts from the live-listing
@@ -128,7 +139,7 @@ def listing_count_rows(kind, *, now, key=None):
 
 
 @compiled_query
-def section_block_rows(per_section, *, section_ids, now):
+def section_block_rows(per_section, *, section_ids, now=None):
     """The ``per_section`` newest live stories of each section.
 
     Each section's newest ids come from a small index range scan, joined
@@ -190,7 +201,7 @@ def live_story(slug: str) -> Article | None:
 
 
 def _live_story_without_bylines(slug: str) -> _LiveStory | None:
-    rows = live_story_rows(slug=slug, now=clock.now())
+    rows = live_story_rows(slug=slug, **authority_now())
     if not rows:
         return None
     has_placements, has_corrections = rows[0][len(STORY.names) :]
@@ -217,7 +228,7 @@ def _related_cards(story: Article) -> list[Article]:
     tag_ids = [tag.pk for tag in story.tag_list]
     if not tag_ids:
         return []
-    rows = related_story_rows(story_id=story.pk, tag_ids=tag_ids, now=clock.now())
+    rows = related_story_rows(story_id=story.pk, tag_ids=tag_ids, **authority_now())
     return [CARD.load(row) for row in rows]
 
 
@@ -251,7 +262,7 @@ class LiveStories:
 
     def __init__(self, kind: str = "all", key: int | None = None):
         self.kind = kind
-        self.values = {"now": clock.now()}
+        self.values = authority_now()
         if key is not None:
             self.values["key"] = key
 
@@ -265,6 +276,8 @@ class LiveStories:
         if not isinstance(bounds, slice) or bounds.step is not None:
             raise TypeError("Live stories are read a page at a time, by a slice.")
         start, stop = bounds.start or 0, bounds.stop
+        if stop is not None and stop <= start:
+            return []  # an empty listing's first page: no query has no rows
         rows = listing_rows(self.kind, start, stop, **self.values)
         cards = [CARD.load(row) for row in rows]
         attach_bylines(cards)
@@ -276,7 +289,7 @@ def section_blocks(sections: list[Section], per_section: int):
     if not sections:
         return []
     rows = section_block_rows(
-        per_section, section_ids=[section.pk for section in sections], now=clock.now()
+        per_section, section_ids=[section.pk for section in sections], **authority_now()
     )
     cards = [CARD.load(row) for row in rows]
     attach_bylines(cards)

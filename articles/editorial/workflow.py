@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,7 +32,6 @@ from django.utils.translation import gettext as _
 from articles import clock
 from articles.editorial import notifications, revisions
 from articles.models import Article, Author, Correction, Image, Revision, WorkflowEvent
-from articles.models.querysets import due_to_go_live
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +250,7 @@ def save_story(
         article.first_published_at = stored.first_published_at
         article.content_updated_at = stored.content_updated_at
         article.went_live_at = stored.went_live_at
+        article.went_live_announced = stored.went_live_announced
     article.updated_by = user
     if not is_new and stored.latest_revision_id:
         previous = stored.latest_revision.snapshot
@@ -462,10 +461,11 @@ def approve(
     article.live_revision = revision
     article.publish_at = publish_at
     # Publishing now is the go-live; a scheduled one is recorded when its
-    # time comes (record_scheduled_go_lives), never early.
-    article.went_live_at = (
-        None if publish_at > now else article.went_live_at or publish_at
-    )
+    # time comes on the authority's clock (record_went_live), never early.
+    if publish_at > now:
+        article.went_live_at, article.went_live_announced = None, False
+    elif article.went_live_at is None:
+        article.went_live_at, article.went_live_announced = publish_at, True
     if article.first_published_at is None or article.first_published_at > now:
         article.first_published_at = publish_at
     if was_live:
@@ -524,7 +524,7 @@ def withdraw(*, article: Article, user, reason: str) -> Article:
         "reason_required",
     )
     from_status = article.status
-    if article.went_live_at is None and article.publish_at <= clock.now():
+    if article.is_live() and not article.went_live_announced:
         # Readers saw it before any scheduler run wrote that down: the trail
         # records it (without a "Live now" e-mail) before the withdrawal.
         _record_event(
@@ -538,9 +538,15 @@ def withdraw(*, article: Article, user, reason: str) -> Article:
         )
     article.status = Status.WITHDRAWN
     article.live_revision = None
-    article.went_live_at = None
+    article.went_live_at, article.went_live_announced = None, False
     article.save(
-        update_fields=["status", "live_revision", "went_live_at", "updated_at"]
+        update_fields=[
+            "status",
+            "live_revision",
+            "went_live_at",
+            "went_live_announced",
+            "updated_at",
+        ]
     )
     _record_event(
         article, Action.WITHDRAWN, user, from_status=from_status, comment=reason
@@ -552,24 +558,27 @@ def record_scheduled_go_lives() -> list[WorkflowEvent]:
     """Record, once each, that scheduled stories whose time has come went live.
 
     Readers see a scheduled story from its publish time without this
-    (visibility is decided at read time); this writes it down for the audit
-    trail and tells the writers. ``went_live_at`` and the "went live" event
-    carry the scheduled time, not the time of the run, so a run hours late
-    still records when the story appeared. Each story is claimed by a
-    conditional UPDATE in its own transaction, so schedulers running at once
-    record it exactly once.
+    (visibility is decided at read time, and the reader site records
+    ``went_live_at`` the first time it notices); this writes the "went live"
+    event into the audit trail and tells the writers. The event carries the
+    scheduled time, not the time of the run, so a run hours late still
+    records when the story appeared. Each story is claimed by a conditional
+    UPDATE in its own transaction, so schedulers running at once record it
+    exactly once.
     """
-    now = clock.now()
-    due = Article.objects.filter(due_to_go_live(now)).order_by("publish_at", "pk")
-    events = (_record_go_live(pk, now) for pk in due.values_list("pk", flat=True))
+    Article.objects.record_went_live()
+    unannounced = Article.objects.filter(
+        went_live_at__isnull=False, went_live_announced=False
+    ).order_by("publish_at", "pk")
+    events = (_record_go_live(pk) for pk in unannounced.values_list("pk", flat=True))
     return [event for event in events if event is not None]
 
 
 @transaction.atomic
-def _record_go_live(pk: int, now: datetime) -> WorkflowEvent | None:
-    claimed = Article.objects.filter(due_to_go_live(now), pk=pk).update(
-        went_live_at=F("publish_at")
-    )
+def _record_go_live(pk: int) -> WorkflowEvent | None:
+    claimed = Article.objects.filter(
+        pk=pk, went_live_at__isnull=False, went_live_announced=False
+    ).update(went_live_announced=True)
     if not claimed:  # another run recorded it first, or it was withdrawn meanwhile
         return None
     article = Article.objects.select_related("live_revision").get(pk=pk)
@@ -661,6 +670,16 @@ def _when(value: datetime, *, with_utc: bool = False) -> str:
     return when
 
 
+def _embargoed(article: Article, now: datetime) -> bool:
+    """Under an embargo that has not lifted (a story whose going live is
+    recorded is past its embargo, whatever a clock says since)."""
+    return (
+        article.went_live_at is None
+        and article.embargo_until is not None
+        and article.embargo_until > now
+    )
+
+
 def explain(article: Article, *, at: datetime | None = None) -> str:
     """One plain sentence on whether readers see the story, and what would change it.
 
@@ -689,7 +708,7 @@ def explain(article: Article, *, at: datetime | None = None) -> str:
         if article.has_pending_changes
         else ""
     )
-    if article.embargo_until and article.embargo_until > now:
+    if _embargoed(article, now):
         return _(
             "Embargoed until %(when)s: nothing of it is shown anywhere before then."
         ) % {"when": _when(article.embargo_until)}
@@ -704,7 +723,7 @@ def explain(article: Article, *, at: datetime | None = None) -> str:
             return _("Expired at %(when)s; readers no longer see it.") % {
                 "when": _when(article.expire_at)
             }
-        if article.publish_at > now:
+        if not article.is_live(now):
             return _("Approved, scheduled for %(when)s.") % {
                 "when": _when(article.publish_at, with_utc=True)
             } + (pending)
@@ -731,12 +750,12 @@ def explain(article: Article, *, at: datetime | None = None) -> str:
 def short_state(article: Article, *, at: datetime | None = None) -> str:
     """A few words for lists: "Live", "Scheduled for 14:00 today", "In review"…"""
     now = at or clock.now()
-    if article.embargo_until and article.embargo_until > now:
+    if _embargoed(article, now):
         return _("Embargoed until %(when)s") % {"when": _when(article.embargo_until)}
     if article.is_approved:
         if article.has_expired(now):
             state = _("Expired")
-        elif article.publish_at > now:
+        elif not article.is_live(now):
             state = _("Scheduled for %(when)s") % {
                 "when": _when(article.publish_at, with_utc=True)
             }

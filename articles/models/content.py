@@ -237,7 +237,16 @@ class Article(models.Model):
         editable=False,
         help_text=_(
             "When readers first saw the approved story: its publish time, recorded "
-            "on approval or, for a scheduled story, by manage.py publish_scheduled."
+            "on approval or, for a scheduled story, once its time has come. It "
+            "keeps the story live even if a clock steps back."
+        ),
+    )
+    went_live_announced = models.BooleanField(
+        _("going live announced"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "The audit trail records the story's going live and its writers were told."
         ),
     )
     live_revision = models.ForeignKey(
@@ -285,19 +294,25 @@ class Article(models.Model):
         # Every reader listing is "approved stories, newest first", overall or
         # per section; partial indexes keep drafts out of them.
         indexes = [
-            # Listings of live stories. The expiry and embargo times are
-            # carried in the index, so counting live stories (a section's, or
-            # all of them for the API and sitemaps) reads the index alone,
+            # Listings of live stories. The expiry, embargo and went-live
+            # times are carried in the index, so counting live stories (a
+            # section's, or all of them for the API and sitemaps) reads the index alone,
             # never the table. They are key columns rather than INCLUDE ones
             # because SQLite has no INCLUDE; walking the index newest first
             # is the same either way.
             models.Index(
-                fields=["-publish_at", "expire_at", "embargo_until"],
+                fields=["-publish_at", "expire_at", "embargo_until", "went_live_at"],
                 condition=models.Q(live_revision__isnull=False),
                 name="article_live_publish_idx",
             ),
             models.Index(
-                fields=["section", "-publish_at", "expire_at", "embargo_until"],
+                fields=[
+                    "section",
+                    "-publish_at",
+                    "expire_at",
+                    "embargo_until",
+                    "went_live_at",
+                ],
                 condition=models.Q(live_revision__isnull=False),
                 name="article_live_section_idx",
             ),
@@ -305,7 +320,13 @@ class Article(models.Model):
             # live, answered by the index alone: counting an author's or a
             # tag's live stories looks thousands of them up by id.
             models.Index(
-                fields=["id", "publish_at", "expire_at", "embargo_until"],
+                fields=[
+                    "id",
+                    "publish_at",
+                    "expire_at",
+                    "embargo_until",
+                    "went_live_at",
+                ],
                 condition=models.Q(live_revision__isnull=False),
                 name="article_live_id_idx",
             ),

@@ -1,7 +1,7 @@
 """Queries the reader site needs, so views, feeds and sitemaps never repeat filters."""
 
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import DurationField, ExpressionWrapper, F, Min, Q
 
 from articles import clock
 
@@ -9,26 +9,35 @@ from articles import clock
 def live_condition(*, at=None, through: str = "") -> Q:
     """The condition for a story readers may see now (or at ``at``).
 
-    Visibility is decided at read time from the publish, expiry and embargo
-    times, so a scheduled story goes live on the minute without a cron job.
-    This is the only definition of "live"; ``published()`` applies it, and
-    a query of another model applies it ``through`` its relation to the
-    story (``through="article"``), as a join. ``is_live_at`` below reads the
-    same rule for one loaded story, and a property test holds the two equal.
+    Visibility is decided at read time, so a scheduled story goes live on the
+    minute without a cron job. "Now" is the time authority's
+    (``clock.sql_now()``: on PostgreSQL the database's own clock, in this
+    SQL). A story whose going live is recorded (``went_live_at``) stays live
+    from that record until it expires or is withdrawn, so a clock stepping
+    back never re-hides it; one not yet recorded is live once its publish
+    time and any embargo have passed.
+
+    This is the only definition of "live"; ``published()`` applies it, and a
+    query of another model applies it ``through`` its relation to the story
+    (``through="article"``), as a join. ``is_live_at`` below reads the same
+    rule for one loaded story, and a property test holds the two equal.
     """
-    now = at or clock.now()
+    now = clock.sql_now() if at is None else at
     story = f"{through}__" if through else ""
     return (
         Q(**{f"{story}live_revision__isnull": False})
-        & Q(**{f"{story}publish_at__lte": now})
         & (
             Q(**{f"{story}expire_at__isnull": True})
             | Q(**{f"{story}expire_at__gt": now})
         )
-        & (
-            Q(**{f"{story}embargo_until__isnull": True})
-            | Q(**{f"{story}embargo_until__lte": now})
-        )
+        & (Q(**{f"{story}went_live_at__isnull": False}) | _time_has_come(story, now))
+    )
+
+
+def _time_has_come(story: str, now) -> Q:
+    return Q(**{f"{story}publish_at__lte": now}) & (
+        Q(**{f"{story}embargo_until__isnull": True})
+        | Q(**{f"{story}embargo_until__lte": now})
     )
 
 
@@ -36,17 +45,27 @@ def is_live_at(story, at) -> bool:
     """``live_condition`` for one loaded story (``Article.is_live``)."""
     return (
         story.live_revision_id is not None
-        and story.publish_at is not None
-        and story.publish_at <= at
         and (story.expire_at is None or story.expire_at > at)
-        and (story.embargo_until is None or story.embargo_until <= at)
+        and (
+            story.went_live_at is not None
+            or (
+                story.publish_at is not None
+                and story.publish_at <= at
+                and (story.embargo_until is None or story.embargo_until <= at)
+            )
+        )
     )
 
 
-def due_to_go_live(at) -> Q:
-    """Approved stories whose publish time has come and whose going live is
-    not recorded yet (``workflow.record_scheduled_go_lives``)."""
-    return Q(went_live_at__isnull=True, live_revision__isnull=False, publish_at__lte=at)
+def due_to_go_live(at=None) -> Q:
+    """Approved stories live by the clock whose going live is not recorded yet
+    (``ArticleQuerySet.record_went_live``)."""
+    now = clock.sql_now() if at is None else at
+    return (
+        Q(went_live_at__isnull=True, live_revision__isnull=False)
+        & _time_has_come("", now)
+        & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    )
 
 
 # What a story card shows (``for_listing()``): the story's address, headline,
@@ -76,17 +95,34 @@ class ArticleQuerySet(models.QuerySet):
         """Stories readers may see now (or at ``at``): see ``live_condition``."""
         return self.filter(live_condition(at=at))
 
-    def next_visibility_change(self, now):
-        """The next moment after ``now`` an approved story appears or
-        disappears by the clock: a publish, expiry or embargo time of
-        ``live_condition`` passing."""
+    def next_visibility_change(self):
+        """Seconds until the next moment an approved story appears or
+        disappears by the clock (a publish, embargo or expiry time of
+        ``live_condition`` passing), or None; one query, measured against the
+        time authority's "now" inside it."""
+        now = clock.sql_now()
+        until = {
+            "publish": ("publish_at", Q(went_live_at__isnull=True)),
+            "embargo": ("embargo_until", Q(went_live_at__isnull=True)),
+            "expire": ("expire_at", Q()),
+        }
         upcoming = self.filter(live_revision__isnull=False).aggregate(
-            publish=Min("publish_at", filter=Q(publish_at__gt=now)),
-            expire=Min("expire_at", filter=Q(expire_at__gt=now)),
-            embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+            **{
+                name: Min(
+                    ExpressionWrapper(F(field) - now, output_field=DurationField()),
+                    filter=condition & Q(**{f"{field}__gt": now}),
+                )
+                for name, (field, condition) in until.items()
+            }
         )
-        times = [value for value in upcoming.values() if value is not None]
-        return min(times) if times else None
+        waits = [value for value in upcoming.values() if value is not None]
+        return min(waits).total_seconds() if waits else None
+
+    def record_went_live(self) -> int:
+        """Record that approved stories live by the clock went live, at their
+        publish time, in one conditional UPDATE measured against the time
+        authority; from then on the record keeps them live. Returns how many."""
+        return self.filter(due_to_go_live()).update(went_live_at=F("publish_at"))
 
     # Prefetches go into plain list attributes (``to_attr``): Django then builds
     # no queryset per story to hold them, which on a page of cards costs more

@@ -221,7 +221,7 @@ def news_language(language_code: str) -> str:
 @sitemap_views.x_robots_tag
 def news_sitemap(request):
     """Stories published in the last 48 hours, in the Google News sitemap format."""
-    since = clock.now() - NEWS_WINDOW
+    since = clock.sql_now() - NEWS_WINDOW
     stories = (
         Article.objects.published()
         .filter(publish_at__gte=since)

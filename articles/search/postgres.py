@@ -96,7 +96,7 @@ class PostgresBackend:
     def _newest_matches(self, branches: dict[str, QuerySet]) -> Iterator[int]:
         """The ids of each branch's newest ``candidate_limit`` stories: one
         query over the recent window, a second for branches it left short."""
-        cutoff = clock.now() - timedelta(days=self.recent_days)
+        cutoff = clock.sql_now() - timedelta(days=self.recent_days)
         wanted = dict.fromkeys(branches, self.candidate_limit)
         for window in (Q(publish_at__gte=cutoff), Q(publish_at__lt=cutoff)):
             parts = [

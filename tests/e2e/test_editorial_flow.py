@@ -240,7 +240,7 @@ def test_a_story_goes_from_reporter_to_moderator_to_reader(
 
 
 def test_a_story_scheduled_a_minute_ahead_appears_on_the_minute(
-    newsroom, log_in, new_context, screenshot
+    newsroom, log_in, new_context, screenshot, machine_clock
 ):
     """Approved with a publish time a minute ahead: hidden until then, live from then."""
     headline = "Submarine tender arrives at Faslane"

@@ -220,6 +220,7 @@ class Command(BaseCommand):
                     publish_at=publish_at,
                     first_published_at=publish_at,
                     went_live_at=publish_at,
+                    went_live_announced=True,
                 )
             )
         Article.objects.bulk_create(articles)
