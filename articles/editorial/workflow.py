@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -554,6 +555,10 @@ def withdraw(*, article: Article, user, reason: str) -> Article:
     return article
 
 
+# Stories whose going live is recorded but not yet in the audit trail.
+UNANNOUNCED_GO_LIVE = Q(went_live_at__isnull=False, went_live_announced=False)
+
+
 def record_scheduled_go_lives() -> list[WorkflowEvent]:
     """Record, once each, that scheduled stories whose time has come went live.
 
@@ -567,18 +572,18 @@ def record_scheduled_go_lives() -> list[WorkflowEvent]:
     exactly once.
     """
     Article.objects.record_went_live()
-    unannounced = Article.objects.filter(
-        went_live_at__isnull=False, went_live_announced=False
-    ).order_by("publish_at", "pk")
+    unannounced = Article.objects.filter(UNANNOUNCED_GO_LIVE).order_by(
+        "publish_at", "pk"
+    )
     events = (_record_go_live(pk) for pk in unannounced.values_list("pk", flat=True))
     return [event for event in events if event is not None]
 
 
 @transaction.atomic
 def _record_go_live(pk: int) -> WorkflowEvent | None:
-    claimed = Article.objects.filter(
-        pk=pk, went_live_at__isnull=False, went_live_announced=False
-    ).update(went_live_announced=True)
+    claimed = Article.objects.filter(UNANNOUNCED_GO_LIVE, pk=pk).update(
+        went_live_announced=True
+    )
     if not claimed:  # another run recorded it first, or it was withdrawn meanwhile
         return None
     article = Article.objects.select_related("live_revision").get(pk=pk)
