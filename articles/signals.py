@@ -1,4 +1,5 @@
-"""Signal handlers: page-cache invalidation, deferred until the change commits,
+"""Signal handlers: page-cache invalidation (what each change touches is
+``articles.delivery.invalidation``'s), deferred until the change commits,
 and search indexing."""
 
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from taggit.models import Tag
 
 from articles import clock
-from articles.delivery import cache
+from articles.delivery import invalidation
 from articles.models import (
     Article,
     Author,
@@ -23,19 +24,6 @@ from articles.photos import images
 from articles.search import engine as search
 
 
-def invalidate_reader_pages(**kwargs) -> None:
-    cache.record_change()
-
-
-def invalidate_if_readers_could_see(sender, instance, **kwargs) -> None:
-    """Saves of never-approved drafts change nothing a reader sees."""
-    if (
-        instance.live_revision_id is not None
-        or instance.status == Article.Status.WITHDRAWN
-    ):
-        invalidate_reader_pages()
-
-
 def remove_image_files(sender, instance, **kwargs) -> None:
     """A deleted photo's original and renditions go once the deletion commits."""
     names, storage = images.stored_names(instance), instance.file.storage
@@ -44,40 +32,9 @@ def remove_image_files(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     connection_created.connect(clock.take_reading, dispatch_uid="newsroom-clock")
-    post_save.connect(
-        invalidate_if_readers_could_see,
-        sender=Article,
-        dispatch_uid="newsroom-cache-article",
-    )
-    post_delete.connect(
-        invalidate_reader_pages,
-        sender=Article,
-        dispatch_uid="newsroom-cache-article-delete",
-    )
+    connect_invalidation()
     post_delete.connect(
         remove_image_files, sender=Image, dispatch_uid="newsroom-image-files"
-    )
-    for model in (
-        Image,
-        Section,
-        Author,
-        Byline,
-        TaggedArticle,
-        Tag,
-        Correction,
-        StoryImage,
-        TaggedImage,
-    ):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                invalidate_reader_pages,
-                sender=model,
-                dispatch_uid=f"newsroom-cache-{model.__name__}-{signal}",
-            )
-    m2m_changed.connect(
-        invalidate_reader_pages,
-        sender=Article.tags.through,
-        dispatch_uid="newsroom-cache-tags",
     )
     post_save.connect(
         search.index_saved_article,
@@ -121,3 +78,40 @@ def connect() -> None:
             sender=model,
             dispatch_uid=f"newsroom-search-{model.__name__}",
         )
+
+
+def connect_invalidation() -> None:
+    pre_save.connect(
+        invalidation.remember_placing, sender=Article, dispatch_uid="newsroom-placing"
+    )
+    post_save.connect(
+        invalidation.story_saved, sender=Article, dispatch_uid="newsroom-cache-article"
+    )
+    post_delete.connect(
+        invalidation.story_deleted,
+        sender=Article,
+        dispatch_uid="newsroom-cache-article-delete",
+    )
+    handlers = {
+        Byline: invalidation.byline_changed,
+        TaggedArticle: invalidation.story_tag_changed,
+        Correction: invalidation.story_part_changed,
+        StoryImage: invalidation.story_part_changed,
+        Section: invalidation.section_changed,
+        Author: invalidation.author_changed,
+        Tag: invalidation.tag_changed,
+        Image: invalidation.photo_changed,
+        TaggedImage: invalidation.photo_keywords_changed,
+    }
+    for model, handler in handlers.items():
+        for signal in (post_save, post_delete):
+            signal.connect(
+                handler,
+                sender=model,
+                dispatch_uid=f"newsroom-cache-{model.__name__}-{signal}",
+            )
+    m2m_changed.connect(
+        invalidation.story_tags_changed,
+        sender=Article.tags.through,
+        dispatch_uid="newsroom-cache-tags",
+    )

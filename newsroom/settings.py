@@ -164,6 +164,9 @@ NEWSROOM_PAGE_CACHE = "default"
 # 0 turns the page cache off.
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 NEWSROOM_BROWSER_CACHE_SECONDS = env.int("NEWSROOM_BROWSER_CACHE_SECONDS", default=60)
+# A CDN in front: the dotted path of a callable given the dependency keys of
+# each change (sorted), to purge what carries them; see docs/deployment.md.
+NEWSROOM_CDN_PURGE = env.str("NEWSROOM_CDN_PURGE", default="")
 # Content of recently served pages each worker keeps in memory, so a hit
 # fetches only the generation number from the shared cache; 0 keeps none.
 NEWSROOM_LOCAL_PAGE_CACHE_MB = env.int("NEWSROOM_LOCAL_PAGE_CACHE_MB", default=32)

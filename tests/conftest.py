@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import caches
 
 from articles import clock
 from articles.delivery import cache
@@ -43,13 +44,22 @@ def machine_clock(settings):
     settings.NEWSROOM_TIME_AUTHORITY = clock.MACHINE
 
 
+@pytest.fixture
+def page_cache(settings):
+    """The reader page cache on, empty before and after the test."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
 @pytest.fixture(autouse=True)
 def fresh_local_pages():
-    """Pages a worker kept in memory, the generation and content version it
+    """Pages a worker kept in memory, the generation and the changes it
     knows and a cache outage it noticed never outlive the test that served them."""
     cache.local_pages.clear()
     cache.generation_watch.forget()
-    cache.content_versions.forget()
+    cache.change_log.forget()
     cache.outage.forget()
     cache.next_change.forget()
 

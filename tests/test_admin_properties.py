@@ -779,7 +779,7 @@ class AdminFormsProperties(TestCase):
         caches["default"].clear()
         cache.local_pages.clear()
         cache.generation_watch.forget()
-        cache.content_versions.forget()
+        cache.change_log.forget()
         cache.outage.forget()
 
     # --- Sending requests and judging the answers

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -684,14 +683,6 @@ def test_responses_are_json_without_cookies(editor):
             assert response["Content-Type"] == "application/json", url
             assert not response.cookies, url
             assert "cookie" not in response.get("Vary", "").lower(), url
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
 
 
 def test_the_reader_page_cache_serves_the_api(client, page_cache):

@@ -23,14 +23,6 @@ from tests.factories import make_article, make_section
 Status = Article.Status
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
-
-
 def redis_caches(location: str, timeout: float = 0.2) -> dict:
     """``CACHES`` for a Redis at ``location``; the default timeouts are short
     enough for tests of one that does not answer."""
@@ -337,50 +329,56 @@ def test_a_change_whose_bump_was_lost_stales_other_servers_pages_within_a_second
 ):
     """Server A approves a story while cut off from Redis, so the bump is
     lost. Server B still reaches Redis, where the generation has not moved,
-    yet the content version the approval raised in the database reaches B
-    once B's trust in the version it read runs out."""
+    yet the approval logged in the database reaches B once B's trust in the
+    log it read runs out."""
     from articles.delivery import cache
 
     monkeypatch.setattr(cache, "WATCH_TRUST_SECONDS", 60.0)
-    server_b = cache.ContentVersions()
+    server_b = cache.ChangeLog()
     generation = cache.current_generation()
     before = server_b.current(generation)
     with redis_unreachable(settings):
-        approve_story(moderator, make_article(headline="Approved", status=Status.DRAFT))
+        story = approve_story(
+            moderator, make_article(headline="Approved", status=Status.DRAFT)
+        )
     assert redis_page_cache.get(cache.GENERATION_KEY) == generation
     assert server_b.current(generation) == before
     run_out_of_trust(monkeypatch)
     assert server_b.current(generation) > before
+    assert server_b.stale({f"story-{story.pk}"}, before)
+    assert not server_b.stale({"story-0"}, before)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_save_of_many_rows_counts_as_one_change_and_a_rollback_as_none(
     client, page_cache
 ):
-    from articles.delivery import cache
+    from articles.models import Change
 
     section = make_section("Land", slug="land")
     story = make_article(headline="Counted once", section=section)
-    before = cache.read_content_version()
+    before = Change.objects.count()
     with transaction.atomic():
         section.name = "Land forces"
         section.save()
         story.headline = "Counted once, renamed"
         story.save()
         story.tags.add("armour", "logistics")
-    assert cache.read_content_version() == before + 1
+    assert Change.objects.count() == before + 1
+    touched = set(Change.objects.last().keys.split())
+    assert {"menu", f"list-section-{section.pk}", f"story-{story.pk}"} <= touched
     with pytest.raises(RuntimeError), transaction.atomic():
         story.headline = "Never committed"
         story.save()
         raise RuntimeError("the editor's save failed")
-    assert cache.read_content_version() == before + 1
+    assert Change.objects.count() == before + 1
     assert (
         "Counted once, renamed" in client.get(story.get_absolute_url()).content.decode()
     )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_content_version_is_read_at_most_once_a_second_on_cached_pages(
+def test_the_change_log_is_read_at_most_once_a_second_on_cached_pages(
     client, page_cache, monkeypatch
 ):
     """Hits cost no query while the version read is trusted, then one."""
@@ -397,7 +395,7 @@ def test_the_content_version_is_read_at_most_once_a_second_on_cached_pages(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_cached_pages_are_served_while_the_content_version_cannot_be_read(
+def test_cached_pages_are_served_while_the_change_log_cannot_be_read(
     client, page_cache, monkeypatch
 ):
     """No change can be made while the database does not answer, so the
@@ -405,36 +403,34 @@ def test_cached_pages_are_served_while_the_content_version_cannot_be_read(
     make_article(headline="Served from the cache")
     assert client.get("/")["X-Cache"] == "miss"
     run_out_of_trust(monkeypatch)
-    with content_version_missing():
+    with table_missing("articles_change"):
         response = client.get("/")
     assert response.status_code == 200 and response["X-Cache"] == "hit"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_change_whose_version_cannot_be_raised_still_stales_pages(
-    client, page_cache, caplog
-):
+def test_a_change_that_cannot_be_logged_still_stales_pages(client, page_cache, caplog):
     story = make_article(headline="Before the edit")
     assert client.get("/")["X-Cache"] == "miss"
-    with content_version_missing(), caplog.at_level(logging.WARNING):
+    with table_missing("articles_contentversion"), caplog.at_level(logging.WARNING):
         story.headline = "After the edit"
         story.save()
-    assert "content version not raised" in caplog.text
+    assert "change not logged, every cached page made stale" in caplog.text
     response = client.get("/")
     assert response["X-Cache"] == "miss"
     assert "After the edit" in response.content.decode()
 
 
 @contextmanager
-def content_version_missing():
-    """The content version's table out of reach, as in a failing database."""
+def table_missing(table: str):
+    """A table out of reach, as in a failing database."""
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE articles_contentversion RENAME TO out_of_reach")
+        cursor.execute(f"ALTER TABLE {table} RENAME TO out_of_reach")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE out_of_reach RENAME TO articles_contentversion")
+            cursor.execute(f"ALTER TABLE out_of_reach RENAME TO {table}")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -531,16 +527,20 @@ def test_no_page_is_kept_in_memory_when_turned_off(client, page_cache, settings,
     assert client.get("/")["X-Cache"] == "miss"
 
 
+@pytest.mark.django_db
 def test_pages_kept_in_memory_stay_within_their_budget(settings):
-    """The least recently used page goes first once the content exceeds the limit."""
-    from articles.delivery.cache import LocalPage, LocalPages
+    """The least recently used page goes first once the content exceeds the
+    limit; a page of another epoch is never served."""
+    from articles import clock
+    from articles.delivery import cache
 
     settings.NEWSROOM_LOCAL_PAGE_CACHE_MB = 1
-    pages = LocalPages()
-    far_future = time.time() + 600
+    pages = cache.LocalPages()
+    state = cache.RenderState(cache.change_log.current("generation"), 7)
+    far_future = clock.estimate() + 600
 
     def page(size):
-        return LocalPage(7, far_future, (200, [], b"x" * size))
+        return cache.StoredPage(state, frozenset(), far_future, (200, [], b"x" * size))
 
     pages.put("home", page(400_000))
     pages.put("story", page(400_000))

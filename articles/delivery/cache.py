@@ -1,33 +1,28 @@
-"""Full-page caching of what anonymous readers see, never stale.
+"""Full-page caching of what anonymous readers see, never stale, and stale
+only where something changed.
 
-Every cached page is stored with the *content generation* it was rendered
-in, a number kept in the shared cache and bumped (after commit) by any change
-readers could see: an approval, a withdrawal, an edit of a section, byline,
-photo or tag. A page is served only while its generation is the current one
-(both are read in one round trip), so one bump makes every cached page stale
-at once on every app server sharing the cache. Scheduled changes need no
-bump: a page's lifetime is capped at the next publish, expiry or embargo
-time, so it cannot outlive the moment the site should change.
+Every cached page is stored with the dependency keys of what it shows
+(``articles.delivery.dependencies``) and the number of the last change its
+process knew of when it started rendering. Each change readers could see is
+logged in the database once it commits (``log_change``: its number and the
+keys it touched, numbered in commit order), and every process reads the log
+forward (``ChangeLog``). A page is served only while no change it does not
+know of touched one of its keys: an edit of one story stales that story's
+page and the pages showing its card, an approval the listings it joins, and
+everything else stays cached.
 
-Each app server also keeps the pages it served most recently in memory
-(``LocalPages``): a hit on one of those asks the shared cache for the
-generation number alone, not for the page, so Redis sends a few bytes per
-request instead of the whole page. With Redis, not even that: each process
-subscribes to a channel on which every bump is announced (``GenerationWatch``)
-and reads the generation again only once a message has come; a bump returns
-only when Redis has written its message to every subscriber, so invalidation
-stays instant on every server.
-
-Each change is also counted in the database (``record_change``), and pages
-are stored under that *content version* as well as the generation. A bump
-goes over the network to Redis and can be lost: the server that made the
-change may be cut off from Redis, or its worker recycled before it could try
-again. The version is raised first, on the database connection that has just
-committed the change, so it is lost only if the process dies between the
-two statements; every process reads it again whenever the generation moves
-and at least once a second (``ContentVersions``), so a change whose bump was
-lost still makes the pages stored before it stale, on every server, within
-a second.
+The log is read when the shared cache's *generation* moves (bumped, after
+the log, by every change) and at least once a second. The generation is
+read with the page in one round trip; each app server also keeps the pages
+it served most recently in memory (``LocalPages``), and with Redis each
+process subscribes to a channel on which every bump is announced
+(``GenerationWatch``), so a hit on a page in memory costs no round trip at
+all until a change is announced. A bump returns only when Redis has written
+its message to every subscriber, so invalidation is instant on every server;
+a bump lost on the way (a server cut off from Redis) is made up within a
+second by the log. A change that could not be logged (the database failing
+after the change committed) raises the shared cache's *epoch* instead,
+which stales every page.
 
 When the cache server is down the site serves uncached pages and logs one
 warning a minute, not one per request. A process that saw a cache call fail
@@ -41,31 +36,50 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db import DatabaseError, transaction
+from django.db.models import F, Max
+from django.http import QueryDict
+from django.utils.module_loading import import_string
 
 from articles import clock
-from articles.models import Article, ContentVersion
+from articles.delivery import dependencies
+from articles.models import Article, Change, ContentVersion
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "newsroom:generation"
+EPOCH_KEY = "newsroom:epoch"
 GENERATION_CHANNEL = "newsroom:generation-bumped"
 # The layout of a stored page is part of its key, so servers running a new
 # release never read a page stored in an older layout.
-PAGE_KEY = "newsroom:page:2:%s"
+PAGE_KEY = "newsroom:page:3:%s"
 WARNING_INTERVAL = 60.0
 # Seconds a process leaves the cache alone after a failed call.
 OUTAGE_REST_SECONDS = 5.0
-# The longest a watched generation is trusted without reading it again: a
-# subscription cut off without its connection closing (a network partition)
-# brings no announcement, so it must not be trusted for long.
+# The longest a watched generation, or the change log as read, is trusted
+# without reading it again: a subscription cut off without its connection
+# closing (a network partition) brings no announcement, and a change whose
+# bump was lost brings none either.
 WATCH_TRUST_SECONDS = 1.0
+# A process starting reads this many of the latest changes, so the pages
+# other processes stored before it started stay usable; a page older than
+# what a process knows of is stale to it.
+CHANGES_READ_AT_START = 2_000
+# Beyond this many changes unread (a bulk import) or keys remembered, a
+# process forgets what it knew and treats older pages as stale.
+MOST_CHANGES_READ = 5_000
+MOST_KEYS_REMEMBERED = 100_000
+# The log keeps this many changes; the oldest go every PRUNE_EVERY changes.
+KEPT_CHANGES = 20_000
+PRUNE_EVERY = 1_000
+# A CDN's header of keys is limited (Fastly and Cloudflare: 16 KB).
+MOST_KEY_HEADER_BYTES = 15_000
 
 
 def page_cache():
@@ -79,8 +93,8 @@ class CacheOutage:
     call, so after a failure requests leave the cache alone for
     ``OUTAGE_REST_SECONDS`` and readers are served uncached; then the cache
     is tried again. Nothing needs making up when it answers again: a change
-    whose bump failed meanwhile has raised the content version, which this
-    process reads again before its next page (``ContentVersions.forget``).
+    whose bump failed meanwhile is in the change log, which this process
+    reads forward before its next page (``ChangeLog.read_again``).
     """
 
     def __init__(self):
@@ -90,7 +104,7 @@ class CacheOutage:
     def begin(self, error: Exception) -> None:
         """Rest from the cache, and log the outage."""
         self._retry_at = time.monotonic() + OUTAGE_REST_SECONDS
-        content_versions.forget()
+        change_log.read_again()
         self.warn(error)
 
     def warn(self, error: Exception) -> None:
@@ -113,140 +127,231 @@ class CacheOutage:
         return True
 
 
-class KnownVersion(NamedTuple):
-    version: int
-    generation: object
-    read_at: float
+class ChangeLog:
+    """The changes this process has read from the log: for each key, the
+    number of the last change that touched it.
 
+    It is read forward when the generation moves (an announced bump comes
+    after its change was logged), when it is more than
+    ``WATCH_TRUST_SECONDS`` old (a change whose bump was lost), and after a
+    cache outage. While the database does not answer, what was read is kept
+    (and tried again once a second): no change can be made without the
+    database, and cached pages go on being served.
 
-class ContentVersions:
-    """The content version as this process last read it from the database,
-    with the generation it was read beside.
-
-    It is read again when the generation moves (an announced bump comes after
-    its change committed, so the new version is there to read), when it is
-    more than ``WATCH_TRUST_SECONDS`` old (a change whose bump was lost), and
-    after a cache outage. While the database does not answer, the last
-    version read is kept (and tried again once a second): no change can be
-    made without the database, and cached pages go on being served.
+    ``floor``: every change numbered above it has been read, so a page
+    rendered knowing less than ``floor`` cannot be vouched for.
     """
 
     def __init__(self):
-        self._known: KnownVersion | None = None
+        self._lock = threading.Lock()
+        self._forget()
+
+    def _forget(self) -> None:
+        self.floor = self.latest = None
+        self._touched: dict[str, int] = {}
+        self._generation = None
+        self._read_at = 0.0
 
     def current(self, generation) -> int:
-        now = time.monotonic()
-        known = self._known
-        if (
-            known is not None
-            and known.generation == generation
-            and now - known.read_at <= WATCH_TRUST_SECONDS
-        ):
-            return known.version
-        try:
-            version = read_content_version()
-        except DatabaseError as error:
-            if known is None:
-                raise
-            logger.warning(
-                "content version unreadable, keeping %s: %s", known.version, error
-            )
-            version = known.version
-        self._known = KnownVersion(version, generation, now)
-        return version
+        """The number of the last change read, read forward first unless
+        the generation has not moved since, less than a second ago."""
+        with self._lock:
+            now = time.monotonic()
+            if (
+                self.latest is not None
+                and generation == self._generation
+                and now - self._read_at <= WATCH_TRUST_SECONDS
+            ):
+                return self.latest
+            try:
+                self._read_forward()
+            except DatabaseError as error:
+                if self.latest is None:
+                    raise
+                logger.warning(
+                    "change log unreadable, keeping change %s: %s", self.latest, error
+                )
+            self._generation, self._read_at = generation, now
+            return self.latest
+
+    def stale(self, keys, known: int) -> bool:
+        """Whether a change after ``known`` touched any of ``keys``."""
+        if self.floor is None or known < self.floor:
+            return True
+        touched = self._touched
+        return any(touched.get(key, -1) > known for key in keys)
+
+    def read_again(self) -> None:
+        """Read the log forward before the next page, whatever the generation."""
+        with self._lock:
+            self._generation = None
 
     def forget(self) -> None:
-        self._known = None
+        with self._lock:
+            self._forget()
+
+    def _read_forward(self) -> None:
+        if self.latest is None:
+            latest = Change.objects.aggregate(latest=Max("number"))["latest"] or 0
+            self.floor = self.latest = max(latest - CHANGES_READ_AT_START, 0)
+        rows = list(
+            Change.objects.filter(number__gt=self.latest)
+            .order_by("number")
+            .values_list("number", "keys")[: MOST_CHANGES_READ + 1]
+        )
+        if len(rows) > MOST_CHANGES_READ:
+            latest = Change.objects.aggregate(latest=Max("number"))["latest"]
+            self._start_over(latest)
+            return
+        for number, touched in rows:
+            for key in touched.split():
+                self._touched[key] = number
+        if rows:
+            self.latest = rows[-1][0]
+        if len(self._touched) > MOST_KEYS_REMEMBERED:
+            self._start_over(self.latest)
+
+    def _start_over(self, latest: int) -> None:
+        """Forget every key: pages rendered before ``latest`` become stale."""
+        self._touched.clear()
+        self.floor = self.latest = latest
 
 
-content_versions = ContentVersions()
+change_log = ChangeLog()
 outage = CacheOutage()
 
 
-def read_content_version() -> int:
+class PendingChange:
+    """The keys a transaction touched, logged once it commits.
 
-    return (
-        ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
-        or 0
-    )
-
-
-class PendingBump:
-    """What a transaction does once it commits: raise the content version,
-    then bump the generation. One per transaction, so that a save touching
-    many rows counts as one change. ``done`` because Django's test helper
-    ``captureOnCommitCallbacks`` runs callbacks without removing them, and a
-    later change in the same test must still count."""
+    One per transaction, so that a save touching many rows is one change.
+    Each signal adds its keys and registers the same object with
+    ``transaction.on_commit``; it runs once, on the first call. A
+    transaction rolled back drops its registrations, and its keys are then
+    logged with the next transaction's (more pages stale, never fewer).
+    """
 
     def __init__(self):
+        self.keys: set[str] = {dependencies.SITE}
         self.done = False
 
     def __call__(self):
+        if self.done:
+            return
         self.done = True
-        raise_content_version()
-        bump_generation()
+        number = log_change(self.keys)
+        bump_generation(logged=number is not None)
+        if number is not None:
+            purge_cdn(self.keys)
 
 
-def record_change() -> None:
-    """Count a change readers could see, once its transaction commits."""
-    if not any(
-        isinstance(callback, PendingBump) and not callback.done
-        for _, callback, _ in connection.run_on_commit
-    ):
-        transaction.on_commit(PendingBump())
+_pending = threading.local()
 
 
-def raise_content_version() -> None:
-    """One statement in a transaction of its own, after the change committed:
-    raised inside the change's transaction, the row would be locked until it
-    commits, making every editor's save wait on every other's (and deadlock
-    with rows they took in another order)."""
+def record_change(keys) -> None:
+    """Count a change readers could see, touching ``keys``, once its
+    transaction commits."""
+    pending = getattr(_pending, "change", None)
+    if pending is None or pending.done:
+        pending = _pending.change = PendingChange()
+    pending.keys.update(keys)
+    transaction.on_commit(pending)
 
+
+def log_change(touched: set[str]) -> int | None:
+    """Log a committed change and return its number, or None if the
+    database failed.
+
+    One short transaction of its own, after the change committed: raised
+    inside the change's transaction, the counter would be locked until it
+    commits, making every editor's save wait on every other's.
+    """
     try:
-        raised = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
-        if not raised:
-            ContentVersion.objects.bulk_create(
-                [ContentVersion(pk=1, number=1)], ignore_conflicts=True
-            )
-    except DatabaseError as error:  # the bump that follows still stales pages
-        logger.warning("content version not raised: %s", error)
+        with transaction.atomic():
+            raised = ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
+            if not raised:
+                ContentVersion.objects.bulk_create(
+                    [ContentVersion(pk=1, number=0)], ignore_conflicts=True
+                )
+                ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
+            number = ContentVersion.objects.values_list("number", flat=True).get(pk=1)
+            Change.objects.create(number=number, keys=" ".join(sorted(touched)))
+        if number % PRUNE_EVERY == 0:
+            Change.objects.filter(number__lte=number - KEPT_CHANGES).delete()
+    except DatabaseError as error:  # the epoch raised instead stales every page
+        logger.warning("change not logged, every cached page made stale: %s", error)
+        return None
+    return number
 
 
-def page_generation(generation) -> str:
-    """What a page is stored under: the shared generation and the content
-    version, so that a change stales it even if its bump was lost."""
-    return f"{generation}.{content_versions.current(generation)}"
+class RenderState(NamedTuple):
+    """What a page rendered now is stored under: the last change its process
+    knew of, and the shared cache's epoch."""
+
+    known: int
+    epoch: object
 
 
 def current_generation() -> int:
+    """The generation, set afresh in a cache that has none (with its epoch:
+    a fresh cache, or one that lost its data, starts a new epoch rather than
+    reuse numbers whose pages may still be stored)."""
     cache = page_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        # A fresh cache (or one that lost its data) starts a new generation
-        # rather than reusing numbers whose pages may still be stored.
-        generation = int(time.time() * 1000)
-        cache.add(GENERATION_KEY, generation, timeout=None)
-        generation = cache.get(GENERATION_KEY, generation)
+        start = int(time.time() * 1000)
+        cache.add(EPOCH_KEY, start, timeout=None)
+        cache.add(GENERATION_KEY, start, timeout=None)
+        generation = cache.get(GENERATION_KEY, start)
     return generation
 
 
-def bump_generation() -> None:
-    """Make every cached page stale at once, on every server sharing the
-    cache. If the cache server is down, the content version raised before it
-    does it instead, within ``WATCH_TRUST_SECONDS``."""
+def bump_generation(*, logged: bool = True) -> None:
+    """Tell every server sharing the cache that the log has moved (or, for a
+    change that could not be logged, make every page stale by raising the
+    epoch). If the cache server is down, the log tells them within
+    ``WATCH_TRUST_SECONDS``."""
     cache = page_cache()
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+        keys = [GENERATION_KEY] if logged else [EPOCH_KEY, GENERATION_KEY]
+        for key in keys:
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, int(time.time() * 1000), timeout=None)
         if hasattr(cache, "announce"):
             cache.announce(GENERATION_CHANNEL)
     except Exception as error:
         outage.begin(error)
 
 
-def page_lifetime(generation: str) -> int:
+# The CDN's purge hook runs here, one call at a time, never in the request.
+_purges = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsroom-cdn-purge")
+
+
+def purge_cdn(touched: set[str]):
+    """Hand the keys of a change to ``NEWSROOM_CDN_PURGE`` (a dotted path to a
+    callable taking a sorted list of keys), if set; returns its future."""
+    hook_path = settings.NEWSROOM_CDN_PURGE
+    if not hook_path:
+        return None
+    hook = import_string(hook_path)
+    return _purges.submit(_call_purge_hook, hook, sorted(touched))
+
+
+def finish_purges(timeout: float | None = None) -> None:
+    """Wait until the purges handed over so far have run."""
+    _purges.submit(lambda: None).result(timeout)
+
+
+def _call_purge_hook(hook, touched: list[str]) -> None:
+    try:
+        hook(touched)
+    except Exception:
+        logger.exception("CDN purge of %s failed", " ".join(touched))
+
+
+def page_lifetime(state: RenderState) -> int:
     """Seconds a page may be cached: the configured lifetime, capped at the
     next scheduled change.
 
@@ -258,30 +363,30 @@ def page_lifetime(generation: str) -> int:
     recorded, which keeps them live whatever a clock does next.
     """
     lifetime = settings.NEWSROOM_PAGE_CACHE_SECONDS
-    wait = next_change.seconds_left(generation)
+    wait = next_change.seconds_left(state)
     if wait is not None:
         lifetime = min(lifetime, int(wait))
     return max(lifetime, 0)
 
 
 class NextChange:
-    """This process's knowledge of when, for a generation of content, the next
-    story appears or disappears by the clock."""
+    """This process's knowledge of when, as of the last change it knows of,
+    the next story appears or disappears by the clock."""
 
     def __init__(self) -> None:
-        self._known: tuple[str, float | None] | None = None
+        self._known: tuple[RenderState, float | None] | None = None
 
-    def seconds_left(self, generation: str) -> float | None:
+    def seconds_left(self, state: RenderState) -> float | None:
         known = self._known
         now = clock.estimate()
         if (
             known is None
-            or known[0] != generation
+            or known[0] != state
             or (known[1] is not None and known[1] <= now)
         ):
             Article.objects.record_went_live()
             wait = Article.objects.next_visibility_change()
-            known = (generation, None if wait is None else now + wait)
+            known = (state, None if wait is None else now + wait)
             self._known = known
         return None if known[1] is None else known[1] - now
 
@@ -331,7 +436,7 @@ def drop_tracking_parameters(request) -> None:
     kept = [segment for segment in segments if not is_tracking_parameter(segment)]
     if len(kept) != len(segments):
         request.META["QUERY_STRING"] = "&".join(kept)
-        request.__dict__.pop("GET", None)  # parsed again from the new string
+        request.GET = QueryDict(request.META["QUERY_STRING"], encoding=request.encoding)
 
 
 def page_key(request) -> str:
@@ -341,47 +446,57 @@ def page_key(request) -> str:
     return PAGE_KEY % hashlib.sha256(address.encode()).hexdigest()[:40]
 
 
-class LocalPage(NamedTuple):
-    generation: str
+class StoredPage(NamedTuple):
+    """A page as the caches keep it: what it was rendered knowing, the keys
+    of what it shows, until when it may be served, and (status, headers,
+    content)."""
+
+    state: RenderState
+    keys: frozenset
     expires_at: float
     page: tuple
+
+    def usable(self, epoch) -> bool:
+        """Rendered in the current epoch, not expired, and touched by no
+        change its renderer did not know of."""
+        return (
+            self.state.epoch == epoch
+            and self.expires_at > clock.estimate()
+            and not change_log.stale(self.keys, self.state.known)
+        )
 
 
 class LocalPages:
     """The pages this process served most recently, least recently used out
-    first, within ``NEWSROOM_LOCAL_PAGE_CACHE_MB`` of content (0: none kept).
-
-    A page is only ever returned for the generation it was rendered in and
-    before the time its shared copy expires.
-    """
+    first, within ``NEWSROOM_LOCAL_PAGE_CACHE_MB`` of content (0: none kept)."""
 
     def __init__(self):
-        self._pages: OrderedDict[str, LocalPage] = OrderedDict()
+        self._pages: OrderedDict[str, StoredPage] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
     def __contains__(self, key: str) -> bool:
         return key in self._pages
 
-    def get(self, key: str, generation: str) -> tuple | None:
+    def get(self, key: str, epoch) -> tuple | None:
         with self._lock:
-            local = self._pages.get(key)
-            if local is None:
+            stored = self._pages.get(key)
+            if stored is None:
                 return None
-            if local.generation != generation or local.expires_at <= clock.estimate():
+            if not stored.usable(epoch):
                 self._remove(key)
                 return None
             self._pages.move_to_end(key)
-            return local.page
+            return stored.page
 
-    def put(self, key: str, local: LocalPage) -> None:
+    def put(self, key: str, stored: StoredPage) -> None:
         limit = settings.NEWSROOM_LOCAL_PAGE_CACHE_MB * 1024 * 1024
-        size = len(local.page[-1])
+        size = len(stored.page[-1])
         with self._lock:
             self._remove(key)
             if size > limit:
                 return
-            self._pages[key] = local
+            self._pages[key] = stored
             self._size += size
             while self._size > limit:
                 self._remove(next(iter(self._pages)))
@@ -392,9 +507,9 @@ class LocalPages:
             self._size = 0
 
     def _remove(self, key: str) -> None:
-        local = self._pages.pop(key, None)
-        if local is not None:
-            self._size -= len(local.page[-1])
+        stored = self._pages.pop(key, None)
+        if stored is not None:
+            self._size -= len(stored.page[-1])
 
 
 local_pages = LocalPages()
@@ -422,8 +537,8 @@ class GenerationWatch:
         self._generation = None
         self._listened_at = 0.0
 
-    def known(self, cache) -> int | None:
-        """The generation, if no bump has been announced since it was read,
+    def known(self, cache):
+        """The generation and epoch (``Watched``), if no bump has been announced since it was read,
         less than ``WATCH_TRUST_SECONDS`` ago."""
         with self._lock:
             if not self._owned_by(cache) or self._generation is None:
@@ -458,10 +573,10 @@ class GenerationWatch:
                 self._close()
                 outage.warn(error)
 
-    def remember(self, cache, generation: int | None) -> None:
+    def remember(self, cache, watched) -> None:
         with self._lock:
             if self._owned_by(cache):
-                self._generation = generation
+                self._generation = watched
 
     def forget(self) -> None:
         with self._lock:
@@ -487,49 +602,77 @@ class GenerationWatch:
 generation_watch = GenerationWatch()
 
 
+class Watched(NamedTuple):
+    generation: object
+    epoch: object
+
+
 def read_watched(cache, keys: list[str]) -> dict:
-    """``keys`` (the generation among them) read in one round trip, with the
-    generation watch listening from before the read, so it may trust what
-    was read until the next announcement."""
+    """``keys`` (the generation and epoch among them) read in one round trip,
+    with the generation watch listening from before the read, so it may
+    trust what was read until the next announcement."""
     generation_watch.listen(cache)
     found = cache.get_many(keys)
-    generation_watch.remember(cache, found.get(GENERATION_KEY))
+    generation = found.get(GENERATION_KEY)
+    watched = None if generation is None else Watched(generation, found.get(EPOCH_KEY))
+    generation_watch.remember(cache, watched)
     return found
 
 
-def lookup_page(request) -> tuple[str, tuple | None]:
-    """The current page generation, and the page stored for ``request`` if it
-    was rendered in that generation: one round trip to the cache, which
-    carries only the generation when this process holds the page itself, and
-    none when the generation watch knows no bump has happened since."""
+def render_state(watched: Watched) -> RenderState:
+    return RenderState(change_log.current(watched.generation), watched.epoch)
+
+
+def lookup_page(request) -> tuple[RenderState, tuple | None]:
+    """What a page rendered now would be stored under, and the page stored
+    for ``request`` if it may be served: one round trip to the cache, which
+    carries only the generation and epoch when this process holds the page
+    itself, and none when the generation watch knows no bump has happened
+    since."""
     key = page_key(request)
     cache = page_cache()
+    watched_keys = [GENERATION_KEY, EPOCH_KEY]
     if key in local_pages:
-        generation = generation_watch.known(cache)
-        if generation is None:
-            generation = read_watched(cache, [GENERATION_KEY]).get(GENERATION_KEY)
-        if generation is not None:
-            generation = page_generation(generation)
-            page = local_pages.get(key, generation)
+        watched = generation_watch.known(cache)
+        if watched is None:
+            found = read_watched(cache, watched_keys)
+            if GENERATION_KEY in found:
+                watched = Watched(found[GENERATION_KEY], found.get(EPOCH_KEY))
+        if watched is not None:
+            state = render_state(watched)
+            page = local_pages.get(key, watched.epoch)
             if page is not None:
-                return generation, page
-    found = read_watched(cache, [GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        return page_generation(current_generation()), None
-    generation = page_generation(generation)
+                return state, page
+    found = read_watched(cache, [*watched_keys, key])
+    if GENERATION_KEY not in found:
+        current_generation()
+        found = read_watched(cache, watched_keys)
+    watched = Watched(found.get(GENERATION_KEY), found.get(EPOCH_KEY))
+    state = render_state(watched)
     stored = found.get(key)
-    if stored is None or stored[0] != generation:
-        return generation, None
-    local = LocalPage(*stored)
-    local_pages.put(key, local)
-    return generation, local.page
+    if stored is None:
+        return state, None
+    stored = StoredPage(*stored)
+    if not stored.usable(watched.epoch):
+        return state, None
+    local_pages.put(key, stored)
+    return state, stored.page
 
 
-def store_page(request, generation: str, page: tuple, lifetime: int) -> None:
-    """Keep ``page`` (status, headers, content) as rendered in ``generation``,
-    in the shared cache and in this process."""
+def store_page(request, state: RenderState, keys, page: tuple, lifetime: int) -> None:
+    """Keep ``page`` (status, headers, content) as rendered in ``state``,
+    showing ``keys``, in the shared cache and in this process."""
     key = page_key(request)
-    local = LocalPage(generation, clock.estimate() + lifetime, page)
-    page_cache().set(key, tuple(local), timeout=lifetime)
-    local_pages.put(key, local)
+    stored = StoredPage(state, frozenset(keys), clock.estimate() + lifetime, page)
+    page_cache().set(key, tuple(stored), timeout=lifetime)
+    local_pages.put(key, stored)
+
+
+def key_headers(keys) -> dict[str, str]:
+    """The page's keys for a CDN: ``Surrogate-Key`` (Fastly, Varnish xkey)
+    and ``Cache-Tag`` (Cloudflare, Akamai). Beyond what such a header may
+    hold, the page says ``site`` alone, which every change purges."""
+    names = sorted(keys)
+    if sum(len(name) + 1 for name in names) > MOST_KEY_HEADER_BYTES:
+        names = [dependencies.SITE]
+    return {"Surrogate-Key": " ".join(names), "Cache-Tag": ",".join(names)}

@@ -8,7 +8,6 @@ from urllib.parse import unquote_to_bytes
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
@@ -21,7 +20,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
-from articles.delivery import cache
+from articles.delivery import cache, dependencies
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +59,16 @@ def is_cacheable_response(response) -> bool:
 
 
 class ReaderPageCacheMiddleware:
-    """Full-page cache for anonymous readers, keyed by the content generation.
+    """Full-page cache for anonymous readers, stale only where a change
+    touched what a page shows (``articles.delivery.cache``).
 
     It sits outside every other middleware but request validation, so a hit
     costs one cache round trip and nothing else: the security headers, the
     Content-Security-Policy and the ETag were added to the response when it
-    was rendered and are replayed with it. A miss renders normally and stores
-    the response for at most the time until the next scheduled change.
+    was rendered and are replayed with it. A miss renders normally, recording
+    what the page shows, and stores the response with those keys (sent to a
+    CDN as ``Surrogate-Key`` and ``Cache-Tag``) for at most the time until
+    the next scheduled change.
     Tracking parameters (``utm_*``, ``fbclid``…) are dropped from a reader's
     address first, so visitors from shared links get the cached copy too.
     """
@@ -83,15 +85,16 @@ class ReaderPageCacheMiddleware:
         if not cache.outage.cache_usable():
             return self.get_response(request)
         try:
-            generation, stored = cache.lookup_page(request)
+            state, stored = cache.lookup_page(request)
         except Exception as error:  # cache server down: serve uncached
             cache.outage.begin(error)
             return self.get_response(request)
         if stored is not None:
             return self.answer_hit(request, stored)
-        response = self.get_response(request)
+        with dependencies.recording() as shown:
+            response = self.get_response(request)
         if is_cacheable_response(response):
-            self.store(request, generation, response)
+            self.store(request, state, shown.final_keys(response.status_code), response)
         return response
 
     @staticmethod
@@ -109,9 +112,9 @@ class ReaderPageCacheMiddleware:
         )
 
     @staticmethod
-    def store(request, generation, response) -> None:
+    def store(request, state, keys, response) -> None:
         try:
-            lifetime = cache.page_lifetime(generation)
+            lifetime = cache.page_lifetime(state)
             if lifetime <= 0:
                 return
             response["Last-Modified"] = response.get("Last-Modified") or http_date()
@@ -124,13 +127,15 @@ class ReaderPageCacheMiddleware:
                 s_maxage=lifetime,
                 stale_while_revalidate=30,
             )
+            for name, value in cache.key_headers(keys).items():
+                response[name] = value
             headers = [
                 (name, value)
                 for name, value in response.items()
                 if name.lower() not in UNSTORED_HEADERS
             ]
             page = (response.status_code, headers, response.content)
-            cache.store_page(request, generation, page, lifetime)
+            cache.store_page(request, state, keys, page, lifetime)
             response["X-Cache"] = "miss"
         except Exception as error:
             cache.outage.begin(error)
@@ -140,7 +145,9 @@ class ReaderPageCacheMiddleware:
 
 
 def has_utf8_query_string(request) -> bool:
-    raw = get_bytes_from_wsgi(request.environ, "QUERY_STRING", "")
+    """WSGI hands the query string over as bytes decoded as ISO-8859-1 (PEP
+    3333), so encoding it back gives the bytes the client sent."""
+    raw = request.environ.get("QUERY_STRING", "").encode("iso-8859-1")
     try:
         unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:

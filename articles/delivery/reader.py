@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from taggit.models import Tag
 
 from articles import clock
+from articles.delivery import dependencies as keys
 from articles.delivery.compiled import RowLayout, compiled_query
 from articles.models import (
     Article,
@@ -187,6 +188,9 @@ def story_page(slug: str) -> StoryPage | None:
     story = live.story
     related = _related_cards(story)
     attach_bylines([story, *related])
+    shows_story(story)
+    shows_cards(related)
+    keys.shows(*(keys.listing("tag", tag.pk) for tag in story.tag_list))
     return StoryPage(story, related, corrections(story) if live.has_corrections else [])
 
 
@@ -197,6 +201,7 @@ def live_story(slug: str) -> Article | None:
     if live is None:
         return None
     attach_bylines([live.story])
+    shows_story(live.story)
     return live.story
 
 
@@ -221,6 +226,8 @@ def related_stories(story: Article) -> list[Article]:
     """Story cards for the live stories sharing most tags with ``story``."""
     cards = _related_cards(story)
     attach_bylines(cards)
+    shows_cards(cards)
+    keys.shows(*(keys.listing("tag", tag.pk) for tag in story.tag_list))
     return cards
 
 
@@ -238,18 +245,29 @@ def corrections(story: Article) -> list[Correction]:
 
 def sections() -> list[Section]:
     """Every section in menu order."""
+    keys.shows(keys.MENU)
     return [SECTION.load(row) for row in section_rows()]
 
 
 def tag(slug: str) -> Tag | None:
     rows = tag_rows(slug=slug)
-    return TAG.load(rows[0]) if rows else None
+    if not rows:
+        return None
+    found = TAG.load(rows[0])
+    keys.shows(keys.tag(found.pk))
+    return found
 
 
 def author(slug: str) -> Author | None:
     """The author at ``slug`` with their photo, or None."""
     rows = author_rows(slug=slug)
-    return AUTHOR.load(rows[0]) if rows else None
+    if not rows:
+        return None
+    found = AUTHOR.load(rows[0])
+    keys.shows(keys.author(found.pk))
+    if found.photo_id is not None:
+        keys.shows(keys.photo(found.photo_id))
+    return found
 
 
 class LiveStories:
@@ -261,12 +279,13 @@ class LiveStories:
     """
 
     def __init__(self, kind: str = "all", key: int | None = None):
-        self.kind = kind
+        self.kind, self.key = kind, key
         self.values = authority_now()
         if key is not None:
             self.values["key"] = key
 
     def count(self) -> int:
+        keys.shows(keys.listing(self.kind, self.key))
         return listing_count_rows(self.kind, **self.values)[0][0]
 
     def __len__(self):
@@ -278,9 +297,11 @@ class LiveStories:
         start, stop = bounds.start or 0, bounds.stop
         if stop is not None and stop <= start:
             return []  # an empty listing's first page: no query has no rows
+        keys.shows(keys.listing(self.kind, self.key))
         rows = listing_rows(self.kind, start, stop, **self.values)
         cards = [CARD.load(row) for row in rows]
         attach_bylines(cards)
+        shows_cards(cards)
         return cards
 
 
@@ -293,6 +314,8 @@ def section_blocks(sections: list[Section], per_section: int):
     )
     cards = [CARD.load(row) for row in rows]
     attach_bylines(cards)
+    shows_cards(cards)
+    keys.shows(*(keys.listing("section", section.pk) for section in sections))
     by_section = {section.pk: [] for section in sections}
     for card in cards:
         by_section[card.section_id].append(card)
@@ -313,3 +336,17 @@ def attach_bylines(stories: list[Article]) -> None:
         by_story[byline.article_id].append(byline)
     for story in stories:
         story.prefetched_bylines = by_story[story.pk]
+
+
+def shows_cards(cards: list[Article]) -> None:
+    """The page being rendered shows these cards (bylines attached)."""
+    for card in cards:
+        keys.shows(*keys.card_keys(card))
+
+
+def shows_story(story: Article) -> None:
+    """The page being rendered shows this story in full: its card's keys,
+    its topics' names and its photos placed in the body or gallery."""
+    keys.shows(*keys.card_keys(story))
+    keys.shows(*(keys.tag(tag.pk) for tag in story.tag_list))
+    keys.shows(*(keys.photo(placed.image_id) for placed in story.image_placements))

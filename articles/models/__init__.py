@@ -24,13 +24,14 @@ from articles.models.photos import (
     TaggedImage,
     image_upload_to,
 )
-from articles.models.versions import ContentVersion
+from articles.models.versions import Change, ContentVersion
 
 __all__ = [
     "SLUG_MAX_LENGTH",
     "Article",
     "Author",
     "Byline",
+    "Change",
     "ContentVersion",
     "Correction",
     "EditPresence",

@@ -24,7 +24,7 @@ from django.views.generic import (
 )
 
 from articles import clock
-from articles.delivery import reader
+from articles.delivery import dependencies, reader
 from articles.delivery.context_processors import menu_sections
 from articles.editorial import revisions
 from articles.models import Article, Correction, PreviewLink
@@ -35,6 +35,15 @@ from articles.search import query
 PAGE_SIZE = 20
 HOME_LATEST = 12
 HOME_PER_SECTION = 4
+
+
+class PreciselyTrackedMixin:
+    """A page whose reader queries record everything it shows, so only the
+    changes touching those keys stale it (``articles.delivery.dependencies``)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        dependencies.precise()
+        return super().dispatch(request, *args, **kwargs)
 
 
 class PublishedStoriesMixin:
@@ -57,7 +66,7 @@ class SafePaginationMixin:
         return super().paginate_queryset(queryset, page_size)
 
 
-class HomeView(TemplateView):
+class HomeView(PreciselyTrackedMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
@@ -73,7 +82,7 @@ class HomeView(TemplateView):
         return context
 
 
-class StoryView(TemplateView):
+class StoryView(PreciselyTrackedMixin, TemplateView):
     """A live story, read through ``articles.delivery.reader``'s compiled queries: the
     page readers arrive at from search engines and shared links, so the one
     whose cost matters most when it is not cached."""
@@ -98,7 +107,7 @@ class StoryView(TemplateView):
         )
 
 
-class SectionView(SafePaginationMixin, ListView):
+class SectionView(PreciselyTrackedMixin, SafePaginationMixin, ListView):
     template_name = "articles/section.html"
     context_object_name = "stories"
 
@@ -114,7 +123,7 @@ class SectionView(SafePaginationMixin, ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class TagView(SafePaginationMixin, ListView):
+class TagView(PreciselyTrackedMixin, SafePaginationMixin, ListView):
     template_name = "articles/tag.html"
     context_object_name = "stories"
 
@@ -128,7 +137,7 @@ class TagView(SafePaginationMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class AuthorView(SafePaginationMixin, ListView):
+class AuthorView(PreciselyTrackedMixin, SafePaginationMixin, ListView):
     template_name = "articles/author.html"
     context_object_name = "stories"
 
