@@ -28,7 +28,7 @@ def redis_caches(location: str, timeout: float = 0.2) -> dict:
     enough for tests of one that does not answer."""
     return {
         "default": {
-            "BACKEND": "newsroom.cache_backends.RedisCache",
+            "BACKEND": "articles.internals.RedisCache",
             "LOCATION": location,
             "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }

@@ -1,20 +1,16 @@
-"""The story page reads through queries compiled once (``articles.delivery.compiled``):
-the same stories, photos, bylines and tags as the querysets they come from,
-with each call's values, never a previous call's."""
+"""The reader's queries (``articles.delivery.reader``) load the same
+stories, photos, bylines and tags as the querysets they come from, in a
+fixed number of queries."""
 
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, connections
-from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_init
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.delivery import compiled, reader
-from articles.delivery.compiled import compiled_query
+from articles.delivery import reader
 from articles.models import Article, Correction, Section, StoryImage
 from tests.factories import make_article, make_author, make_image, place_photo
 
@@ -52,10 +48,9 @@ def test_a_story_loads_as_the_story_page_queryset_loads_it():
     assert [
         (p.kind, p.image.title, p.caption_text) for p in loaded.image_placements
     ] == [(p.kind, p.image.title, p.caption_text) for p in expected.image_placements]
-    assert loaded._state.adding is False
 
 
-def test_each_call_reads_its_own_story_from_the_one_compiled_query():
+def test_each_call_reads_its_own_story():
     first = make_article(headline="Radar contract signed")
     second = make_article(headline="Corvette launched", lead_image=None)
 
@@ -68,7 +63,7 @@ def test_each_call_reads_its_own_story_from_the_one_compiled_query():
 def test_a_scheduled_story_appears_when_its_time_comes_and_goes_at_expiry(
     machine_clock,
 ):
-    """The time is a value of the compiled query, not a constant of its SQL."""
+    """"Now" is read on every call, never kept from an earlier one."""
     now = timezone.now()
     story = make_article(
         headline="Budget vote",
@@ -89,8 +84,8 @@ def test_drafts_and_withdrawn_stories_are_not_read():
 
 
 def test_related_stories_match_the_queryset_for_any_number_of_tags():
-    """A story with two tags and one with three share no compiled query
-    (their lists differ in length), and each ranks as ``related_to`` does."""
+    """A story with two tags and one with three each rank as ``related_to``
+    does."""
     make_article(headline="Radar and sonar", tags=["radar", "sonar", "navy"])
     make_article(headline="Radar only", tags=["radar"])
     make_article(headline="Navy only", tags=["navy"])
@@ -162,67 +157,6 @@ def test_corrections_come_oldest_first():
     Correction.objects.create(article=story, note="The second.")
     loaded = reader.live_story(story.slug)
     assert [c.note for c in reader.corrections(loaded)] == ["The first.", "The second."]
-
-
-def test_a_query_is_built_and_compiled_once_per_connection():
-    built = []
-
-    @compiled_query
-    def headlines(*, slug):
-        built.append(slug)
-        return Article.objects.filter(slug=slug).values_list("headline")
-
-    story = make_article(headline="Minehunter refit")
-    with CaptureQueriesContext(connection) as queries:
-        assert headlines(slug=story.slug) == [("Minehunter refit",)]
-        assert headlines(slug="elsewhere") == []
-    assert len(built) == 1 and built[0] != story.slug  # built with a stand-in
-    assert len(queries) == 2
-
-
-def test_literal_percent_signs_in_compiled_sql_survive_its_placeholders():
-    """On SQLite the placeholders are renamed once when compiling; a "%" of
-    the SQL itself must stay what it was, beside and between them."""
-
-    @compiled_query
-    def discounted(*, slug, after):
-        share = RawSQL("%s || '%%s%%'", ["50"])
-        return (
-            Article.objects.filter(slug=slug, pk__gt=after)
-            .annotate(share=share)
-            .values_list("headline", "share")
-        )
-
-    story = make_article(headline="Frigate order halved")
-    assert discounted(slug=story.slug, after=story.pk - 1) == [
-        ("Frigate order halved", "50%s%")
-    ]
-    assert discounted(slug=story.slug, after=story.pk) == []
-
-
-def test_a_value_the_compiler_transforms_is_refused_when_compiling():
-    """``icontains`` wraps the value in wildcards: it never reaches the
-    parameters as given, so it could not be replaced and must not be used."""
-
-    @compiled_query
-    def matching(*, text):
-        return Article.objects.filter(headline__icontains=text).values_list("pk")
-
-    with pytest.raises(ImproperlyConfigured, match="'text' does not reach"):
-        matching(text="radar")
-
-
-def test_values_without_a_stand_in_are_refused():
-    @compiled_query
-    def by_ids(*, ids):
-        return Article.objects.filter(pk__in=ids).values_list("pk")
-
-    with pytest.raises(ValueError, match="empty list"):
-        by_ids(ids=[])
-    with pytest.raises(TypeError, match="booleans"):
-        by_ids(ids=[True])
-    story = make_article()
-    assert by_ids(ids=[story.pk, story.pk + 1000]) == [(story.pk,)]
 
 
 def test_the_story_page_renders_what_it_loaded(client):
@@ -318,57 +252,3 @@ def test_section_blocks_hold_each_sections_newest_live_stories():
         ("Desk a", ["A0", "A1", "A2", "A3"]),
         ("Desk b", ["B0"]),
     ]
-
-
-def test_deep_pages_compile_their_own_queries_up_to_a_bound(monkeypatch):
-    """Each page's bounds are part of its SQL; a connection keeps at most
-    ``MAX_COMPILED_PER_CONNECTION`` compiled queries, forgetting the oldest."""
-    monkeypatch.setattr(compiled, "MAX_COMPILED_PER_CONNECTION", 3)
-    wrapper = connections["default"]
-    monkeypatch.setitem(compiled._compiled_by_connection, wrapper, {})
-    now = timezone.now()
-    for index in range(6):
-        make_article(
-            headline=f"Story {index}", publish_at=now - timedelta(minutes=index + 1)
-        )
-    stories = reader.LiveStories()
-    pages = [card_headlines(stories[start : start + 1]) for start in range(6)]
-    assert pages == [[f"Story {index}"] for index in range(6)]
-    assert len(compiled._compiled_by_connection[wrapper]) == 3
-
-
-def test_instances_load_as_from_db_loads_them():
-    """Loaded without ``Model.__init__``, an instance is indistinguishable
-    from ``from_db``'s: same values and state, deferred columns read when
-    used, and saving it updates its row rather than inserting another."""
-    story = make_article(headline="Harbour dredged", standfirst="Deeper berths.")
-    names = ["id", "headline", "section_id"]
-    values = [story.pk, "Harbour dredged", story.section_id]
-
-    plain = compiled.instance_from_db(Article, "default", names, list(values))
-    expected = Article.from_db("default", names, list(values))
-
-    assert plain.__dict__.keys() - {"_state"} == expected.__dict__.keys() - {"_state"}
-    assert (plain.pk, plain.headline, plain.section_id) == tuple(values)
-    assert (plain._state.adding, plain._state.db) == (False, "default")
-    assert plain.get_deferred_fields() == expected.get_deferred_fields()
-    assert plain.standfirst == "Deeper berths."  # a deferred column, read now
-    plain.headline = "Harbour dredged again"
-    plain.save(update_fields=["headline"])
-    assert Article.objects.filter(headline__startswith="Harbour").count() == 1
-
-
-def test_a_model_with_init_receivers_loads_through_from_db():
-    seen = []
-
-    def receiver(sender, instance, **kwargs):
-        seen.append(instance.name)
-
-    post_init.connect(receiver, sender=Section)
-    try:
-        section = compiled.instance_from_db(
-            Section, "default", ["id", "name", "slug"], [1, "Naval", "naval"]
-        )
-    finally:
-        post_init.disconnect(receiver, sender=Section)
-    assert seen == ["Naval"] and section.name == "Naval"

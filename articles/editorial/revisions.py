@@ -4,6 +4,7 @@ A snapshot holds everything an editor can change about a story, so a
 revision can be previewed, compared, restored or approved on its own.
 """
 
+import contextlib
 import difflib
 import re
 from dataclasses import dataclass
@@ -192,7 +193,8 @@ def apply_placements(article: Article, snapshot: dict) -> None:
         for item in items
         if item["id"] in existing
     )
-    article.__dict__.pop("image_placements", None)
+    with contextlib.suppress(AttributeError):  # read again when next asked for
+        del article.image_placements
 
 
 def preview_instance(article: Article, snapshot: dict) -> Article:
@@ -211,9 +213,7 @@ def preview_instance(article: Article, snapshot: dict) -> Article:
         TaggedArticle(content_object=copy, tag=Tag(name=name, slug=name))
         for name in snapshot["tags"]
     ]
-    copy._prefetched_objects_cache = {
-        "story_images": preview_placements(copy, snapshot)
-    }
+    copy.image_placements = preview_placements(copy, snapshot)
     return copy
 
 

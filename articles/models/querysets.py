@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F, Min, Q
 
-from articles import clock
+from articles import clock, internals
 
 
 def live_condition(*, at=None, through: str = "") -> Q:
@@ -252,8 +252,8 @@ class SharedTagCount(TagLinkExpression):
 
     def as_sql(self, compiler, connection):
         table, story_column, tag_column = self.link_names(connection)
-        story = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        story_id = connection.ops.quote_name(compiler.query.model._meta.pk.column)
+        story = internals.outer_table(compiler)
+        story_id = internals.outer_pk_column(compiler, connection)
         placeholders = ", ".join(["%s"] * len(self.tag_ids))
         sql = (
             f"(SELECT COUNT(*) FROM {table} AS link"  # noqa: S608
@@ -321,9 +321,7 @@ class MostListedStories(models.Expression):
     def as_sql(self, compiler, connection):
         quote = connection.ops.quote_name
         lists_sql, lists_params = self.newest.as_sql(compiler, connection)
-        live_sql, live_params = self.live.query.get_compiler(
-            connection=connection
-        ).as_sql()
+        live_sql, live_params = internals.queryset_sql(self.live, connection)
         _table, story_column, _tag = self.newest.link_names(connection)
         # ``live`` selects ``values("pk", "publish_at")``, so named.
         story_id, published = quote("pk"), quote("publish_at")

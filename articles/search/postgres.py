@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Expression
 
-from articles import clock
+from articles import clock, internals
 from articles.models import Article
 from articles.search.documents import (
     MARK_START,
@@ -41,7 +41,7 @@ class StoryColumn(Expression):
         self.name = name
 
     def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        table = internals.outer_table(compiler)
         return f"{table}.{connection.ops.quote_name(self.name)}", []
 
 

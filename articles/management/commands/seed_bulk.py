@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
@@ -122,18 +122,13 @@ class Command(BaseCommand):
                     tag_rows,
                 )
             self.stdout.write(f"Stories {start + size}/{stories}")
-        if "rebuild_search_index" in self.available_commands():
-            call_command("rebuild_search_index", stdout=self.stdout)
+        call_command("rebuild_search_index", stdout=self.stdout)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(
             f"Seeded {stories} stories in {time.monotonic() - started:.1f}s"
         )
-
-    @staticmethod
-    def available_commands():
-        return get_commands()
 
     def sections(self):
         names = ["Air Defence", "Land Forces", "Naval", "Aerospace", "Industry"]
