@@ -58,6 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Static files first, as if nothing else were there: they need none of
+    # what follows (their one security header is added by whitenoise below).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.delivery.middleware.RequestValidationMiddleware",
     # A cache hit is answered here, with the security headers and ETag stored
     # when the page was rendered by the middleware below.
@@ -65,7 +68,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "articles.delivery.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.delivery.middleware.SiteLocaleMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,7 +167,8 @@ NEWSROOM_PAGE_CACHE = "default"
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 NEWSROOM_BROWSER_CACHE_SECONDS = env.int("NEWSROOM_BROWSER_CACHE_SECONDS", default=60)
 # A CDN in front: the dotted path of a callable given the dependency keys of
-# each change (sorted), to purge what carries them; see docs/deployment.md.
+# each change (sorted), to purge what carries them; when set, cached pages
+# name their keys in Surrogate-Key and Cache-Tag. See docs/deployment.md.
 NEWSROOM_CDN_PURGE = env.str("NEWSROOM_CDN_PURGE", default="")
 # Content of recently served pages each worker keeps in memory, so a hit
 # fetches only the generation number from the shared cache; 0 keeps none.
@@ -245,6 +248,15 @@ STORAGES = {
 # Whitenoise serves hashed names (every {% static %} URL) as immutable for ten
 # years by itself; this lifetime is for the few unhashed names.
 WHITENOISE_MAX_AGE = 3600 if not DEBUG else 0
+
+
+def static_file_headers(headers, path, url):
+    """Static files are answered before the security middleware: a browser
+    must still never sniff them into another type."""
+    headers["X-Content-Type-Options"] = "nosniff"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
 # Uploads in object storage (S3 or any S3-compatible service), shared by every
 # app server. Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY

@@ -1,10 +1,14 @@
 """A change stales exactly the cached pages showing what changed: the rest of
 the site stays cached, and a CDN in front is told the same keys."""
 
+from contextlib import contextmanager
+
 import pytest
+from django.test.signals import template_rendered
 
 from articles.delivery import cache
 from articles.models import Article, Change
+from articles.templatetags.newsroom import CARD_TEMPLATE
 from tests.factories import make_article, make_author, make_image, make_section
 
 Status = Article.Status
@@ -186,8 +190,10 @@ def test_a_withdrawn_storys_address_answers_404_at_once(
     assert "Tank order signed" not in client.get("/section/land/").content.decode()
 
 
-def test_cached_pages_name_their_keys_for_a_cdn(client, page_cache, newsroom):
+def test_cached_pages_name_their_keys_for_a_cdn(client, page_cache, newsroom, settings):
     tank = newsroom["tank"]
+    assert "Surrogate-Key" not in client.get("/")  # no CDN: no bytes spent on keys
+    settings.NEWSROOM_CDN_PURGE = "tests.test_invalidation.remember_purge"
     response = client.get(tank.get_absolute_url())
     keys = set(response["Surrogate-Key"].split())
     assert {
@@ -235,3 +241,46 @@ def test_a_failing_purge_hook_is_logged_and_changes_nothing_else(
 
 def refuse_purge(keys: list[str]) -> None:
     raise ConnectionError("the CDN's API is down")
+
+
+@contextmanager
+def cards_rendered():
+    """The story cards rendered from the card template meanwhile."""
+    rendered = []
+
+    def count(sender, template, context, **kwargs):
+        if template.name == CARD_TEMPLATE:
+            rendered.append(context["story"].pk)
+
+    template_rendered.connect(count)
+    try:
+        yield rendered
+    finally:
+        template_rendered.disconnect(count)
+
+
+def test_a_listing_re_rendered_after_a_change_renders_only_the_changed_card(
+    client, page_cache, newsroom
+):
+    """Russian doll caching: the cards no change touched come from the
+    fragment cache; the changed one is rendered again, and shows the change."""
+    tank, frigate = newsroom["tank"], newsroom["frigate"]
+    with cards_rendered() as first:
+        client.get("/")
+    assert {tank.pk, frigate.pk} <= set(first)
+    tank.headline = "Tank order doubled"
+    tank.save()
+    with cards_rendered() as again:
+        response = client.get("/")
+    assert response["X-Cache"] == "miss"
+    assert set(again) == {tank.pk}
+    assert "Tank order doubled" in response.content.decode()
+    assert "Frigate launched" in response.content.decode()
+
+
+def test_cards_are_rendered_afresh_when_the_page_cache_is_off(client, newsroom):
+    with cards_rendered() as first:
+        client.get("/")
+    with cards_rendered() as again:
+        client.get("/")
+    assert first and sorted(again) == sorted(first)

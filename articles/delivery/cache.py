@@ -21,8 +21,8 @@ all until a change is announced. A bump returns only when Redis has written
 its message to every subscriber, so invalidation is instant on every server;
 a bump lost on the way (a server cut off from Redis) is made up within a
 second by the log. A change that could not be logged (the database failing
-after the change committed) raises the shared cache's *epoch* instead,
-which stales every page.
+after the change committed) moves the generation into a new *epoch*
+instead, which stales every page.
 
 When the cache server is down the site serves uncached pages and logs one
 warning a minute, not one per request. A process that saw a cache call fail
@@ -54,7 +54,11 @@ from articles.models import Article, Change, ContentVersion
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "newsroom:generation"
-EPOCH_KEY = "newsroom:epoch"
+# A generation's epoch is its quotient by this: a change that could not be
+# logged adds a whole epoch, so one number (one read, one atomic increment)
+# carries both. Epochs start from the clock in seconds, within Redis's
+# 64-bit integers; a million changes in one epoch start the next.
+EPOCH = 10**6
 GENERATION_CHANNEL = "newsroom:generation-bumped"
 # The layout of a stored page is part of its key, so servers running a new
 # release never read a page stored in an older layout.
@@ -178,6 +182,8 @@ class ChangeLog:
         """Whether a change after ``known`` touched any of ``keys``."""
         if self.floor is None or known < self.floor:
             return True
+        if known >= self.latest:  # no change read since it was rendered
+            return False
         touched = self._touched
         return any(touched.get(key, -1) > known for key in keys)
 
@@ -289,18 +295,17 @@ class RenderState(NamedTuple):
     knew of, and the shared cache's epoch."""
 
     known: int
-    epoch: object
+    epoch: int
 
 
 def current_generation() -> int:
-    """The generation, set afresh in a cache that has none (with its epoch:
-    a fresh cache, or one that lost its data, starts a new epoch rather than
-    reuse numbers whose pages may still be stored)."""
+    """The generation, set afresh in a cache that has none: a fresh cache, or
+    one that lost its data, starts a new epoch (from the clock) rather than
+    reuse numbers whose pages may still be stored."""
     cache = page_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        start = int(time.time() * 1000)
-        cache.add(EPOCH_KEY, start, timeout=None)
+        start = int(time.time()) * EPOCH
         cache.add(GENERATION_KEY, start, timeout=None)
         generation = cache.get(GENERATION_KEY, start)
     return generation
@@ -313,12 +318,10 @@ def bump_generation(*, logged: bool = True) -> None:
     ``WATCH_TRUST_SECONDS``."""
     cache = page_cache()
     try:
-        keys = [GENERATION_KEY] if logged else [EPOCH_KEY, GENERATION_KEY]
-        for key in keys:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, int(time.time() * 1000), timeout=None)
+        try:
+            cache.incr(GENERATION_KEY, 1 if logged else EPOCH)
+        except ValueError:
+            cache.set(GENERATION_KEY, int(time.time()) * EPOCH, timeout=None)
         if hasattr(cache, "announce"):
             cache.announce(GENERATION_CHANNEL)
     except Exception as error:
@@ -538,7 +541,7 @@ class GenerationWatch:
         self._listened_at = 0.0
 
     def known(self, cache):
-        """The generation and epoch (``Watched``), if no bump has been announced since it was read,
+        """The generation, if no bump has been announced since it was read,
         less than ``WATCH_TRUST_SECONDS`` ago."""
         with self._lock:
             if not self._owned_by(cache) or self._generation is None:
@@ -602,58 +605,46 @@ class GenerationWatch:
 generation_watch = GenerationWatch()
 
 
-class Watched(NamedTuple):
-    generation: object
-    epoch: object
-
-
 def read_watched(cache, keys: list[str]) -> dict:
-    """``keys`` (the generation and epoch among them) read in one round trip,
-    with the generation watch listening from before the read, so it may
-    trust what was read until the next announcement."""
+    """``keys`` (the generation among them) read in one round trip, with the
+    generation watch listening from before the read, so it may trust what
+    was read until the next announcement."""
     generation_watch.listen(cache)
     found = cache.get_many(keys)
-    generation = found.get(GENERATION_KEY)
-    watched = None if generation is None else Watched(generation, found.get(EPOCH_KEY))
-    generation_watch.remember(cache, watched)
+    generation_watch.remember(cache, found.get(GENERATION_KEY))
     return found
 
 
-def render_state(watched: Watched) -> RenderState:
-    return RenderState(change_log.current(watched.generation), watched.epoch)
+def render_state(generation: int) -> RenderState:
+    return RenderState(change_log.current(generation), generation // EPOCH)
 
 
 def lookup_page(request) -> tuple[RenderState, tuple | None]:
     """What a page rendered now would be stored under, and the page stored
     for ``request`` if it may be served: one round trip to the cache, which
-    carries only the generation and epoch when this process holds the page
-    itself, and none when the generation watch knows no bump has happened
-    since."""
+    carries only the generation when this process holds the page itself,
+    and none when the generation watch knows no bump has happened since."""
     key = page_key(request)
     cache = page_cache()
-    watched_keys = [GENERATION_KEY, EPOCH_KEY]
     if key in local_pages:
-        watched = generation_watch.known(cache)
-        if watched is None:
-            found = read_watched(cache, watched_keys)
-            if GENERATION_KEY in found:
-                watched = Watched(found[GENERATION_KEY], found.get(EPOCH_KEY))
-        if watched is not None:
-            state = render_state(watched)
-            page = local_pages.get(key, watched.epoch)
+        generation = generation_watch.known(cache)
+        if generation is None:
+            generation = read_watched(cache, [GENERATION_KEY]).get(GENERATION_KEY)
+        if generation is not None:
+            state = render_state(generation)
+            page = local_pages.get(key, state.epoch)
             if page is not None:
                 return state, page
-    found = read_watched(cache, [*watched_keys, key])
-    if GENERATION_KEY not in found:
-        current_generation()
-        found = read_watched(cache, watched_keys)
-    watched = Watched(found.get(GENERATION_KEY), found.get(EPOCH_KEY))
-    state = render_state(watched)
+    found = read_watched(cache, [GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        return render_state(current_generation()), None
+    state = render_state(generation)
     stored = found.get(key)
     if stored is None:
         return state, None
     stored = StoredPage(*stored)
-    if not stored.usable(watched.epoch):
+    if not stored.usable(state.epoch):
         return state, None
     local_pages.put(key, stored)
     return state, stored.page

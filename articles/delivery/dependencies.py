@@ -53,11 +53,13 @@ def listing(kind: str, pk: int | None = None) -> str:
 
 
 class Shown:
-    """The keys a response depends on, as its view and queries record them."""
+    """The keys a response depends on, as its view and queries record them,
+    and the page cache's render state it will be stored under."""
 
-    def __init__(self) -> None:
+    def __init__(self, state=None) -> None:
         self.keys: set[str] = set()
         self.precise = False
+        self.state = state
 
     def final_keys(self, status_code: int) -> frozenset[str]:
         """The keys to store a response under: ``SITE`` joins them unless the
@@ -71,9 +73,10 @@ _shown: ContextVar[Shown | None] = ContextVar("newsroom_shown", default=None)
 
 
 @contextmanager
-def recording():
-    """Collect what the response rendered inside shows."""
-    shown = Shown()
+def recording(state=None):
+    """Collect what the response rendered inside shows; ``state`` is the page
+    cache's render state, which cached fragments share."""
+    shown = Shown(state)
     token = _shown.set(shown)
     try:
         yield shown
@@ -86,6 +89,12 @@ def shows(*keys: str) -> None:
     shown = _shown.get()
     if shown is not None:
         shown.keys.update(keys)
+
+
+def render_state():
+    """The page cache's render state of the page being rendered, if any."""
+    shown = _shown.get()
+    return None if shown is None else shown.state
 
 
 def precise() -> None:

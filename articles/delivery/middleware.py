@@ -67,7 +67,8 @@ class ReaderPageCacheMiddleware:
     Content-Security-Policy and the ETag were added to the response when it
     was rendered and are replayed with it. A miss renders normally, recording
     what the page shows, and stores the response with those keys (sent to a
-    CDN as ``Surrogate-Key`` and ``Cache-Tag``) for at most the time until
+    CDN as ``Surrogate-Key`` and ``Cache-Tag`` where one is configured,
+    ``NEWSROOM_CDN_PURGE``) for at most the time until
     the next scheduled change.
     Tracking parameters (``utm_*``, ``fbclid``…) are dropped from a reader's
     address first, so visitors from shared links get the cached copy too.
@@ -91,7 +92,7 @@ class ReaderPageCacheMiddleware:
             return self.get_response(request)
         if stored is not None:
             return self.answer_hit(request, stored)
-        with dependencies.recording() as shown:
+        with dependencies.recording(state) as shown:
             response = self.get_response(request)
         if is_cacheable_response(response):
             self.store(request, state, shown.final_keys(response.status_code), response)
@@ -104,6 +105,11 @@ class ReaderPageCacheMiddleware:
         for name, value in headers:
             response[name] = value
         response["X-Cache"] = "hit"
+        if not (
+            "HTTP_IF_NONE_MATCH" in request.META
+            or "HTTP_IF_MODIFIED_SINCE" in request.META
+        ):
+            return response  # nothing to compare: no dates to parse
         return get_conditional_response(
             request,
             etag=response.get("ETag"),
@@ -127,8 +133,9 @@ class ReaderPageCacheMiddleware:
                 s_maxage=lifetime,
                 stale_while_revalidate=30,
             )
-            for name, value in cache.key_headers(keys).items():
-                response[name] = value
+            if settings.NEWSROOM_CDN_PURGE:
+                for name, value in cache.key_headers(keys).items():
+                    response[name] = value
             headers = [
                 (name, value)
                 for name, value in response.items()

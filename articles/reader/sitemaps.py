@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles import clock
+from articles.delivery import dependencies
 from articles.models import Article, Author, Byline, Section, TaggedArticle
 from articles.reader.feeds import xml_safe
 from articles.templatetags.seo import absolute_url, iso_datetime, last_modified, newest
@@ -250,7 +251,9 @@ def news_sitemap(request):
 
 @require_safe
 def robots_txt(request):
-    """Crawl rules: no admin, no share-link previews; both sitemaps, absolute."""
+    """Crawl rules: no admin, no share-link previews; both sitemaps, absolute.
+    No content change touches them, so their cached copy is never staled."""
+    dependencies.precise()
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",

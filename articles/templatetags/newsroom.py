@@ -1,4 +1,3 @@
-import html
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -6,14 +5,17 @@ from html.parser import HTMLParser
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template import loader
 from django.utils import formats, timezone
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles import links
+from articles.delivery import fragments
 from articles.links import media_url, reader_url
 from articles.photos import images
 
@@ -57,20 +59,14 @@ def today(format_string: str) -> str:
 
 
 @lru_cache(maxsize=TEXTS_KEPT)
-def _truncated(text: str, length: int, words: bool, language: str | None) -> str:
-    truncator = Truncator(text)
-    return truncator.words(length, truncate=" …") if words else truncator.chars(length)
+def _truncated(text: str, length: int, language: str | None) -> str:
+    return Truncator(text).chars(length)
 
 
 @register.filter(is_safe=True)
 def clip(value, length: int) -> str:
     """``value|truncatechars:length``, remembered."""
-    return _truncated(str(value), int(length), False, get_language())
-
-
-def clip_words(value, length: int) -> str:
-    """``truncatewords(value, length)``, remembered."""
-    return _truncated(str(value), int(length), True, get_language())
+    return _truncated(str(value), int(length), get_language())
 
 
 @receiver(setting_changed)
@@ -89,42 +85,14 @@ PICTURE_KINDS = {
 BODY_FIGURE_SIZES = "(min-width: 48em) 40rem, 100vw"
 
 
-def _escaped(value) -> str:
-    """``value`` as ``format_html`` escapes an argument: markup already marked
-    safe passes through, anything else is HTML-escaped."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def trusted(markup: str) -> SafeString:
-    """``mark_safe(markup)`` for markup built here from escaped parts.
-
-    The same ``SafeString``, without the check ``mark_safe`` makes of every
-    call for a lazy translation: a story page marks a hundred or more
-    strings, and the checks cost more than building them. Every caller says
-    why its markup is safe.
-    """
-    return SafeString(markup)
-
-
-def fast_format_html(format_string: str, *args) -> SafeString:
-    """``format_html`` with the same escaping, for the builders of cards and
-    pictures: Django's version checks every argument for lazy translations,
-    which on a page of cards cost more than the escaping itself."""
-    escaped = [_escaped(arg) for arg in args]
-    return trusted(format_string.format(*escaped))  # arguments escaped
-
-
 def _srcset(entries, extension):
     return ", ".join(
         f"{media_url(entry[extension])} {entry['width']}w" for entry in entries
     )
 
 
-EAGER_LOADING = trusted('loading="eager" fetchpriority="high"')
-LAZY_LOADING = trusted('loading="lazy"')
-CURRENT_PAGE = trusted(' aria-current="page"')
+EAGER_LOADING = mark_safe('loading="eager" fetchpriority="high"')  # a constant
+LAZY_LOADING = mark_safe('loading="lazy"')  # a constant
 
 
 def _loading(eager):
@@ -146,7 +114,7 @@ def picture(image, kind, sizes="100vw", eager=False, alt=None):
     if not entries:
         if not image.file:
             return ""
-        return fast_format_html(
+        return format_html(
             '<img src="{}" width="{}" height="{}" alt="{}" decoding="async" {}>',
             image.file.url,
             image.width,
@@ -155,7 +123,7 @@ def picture(image, kind, sizes="100vw", eager=False, alt=None):
             _loading(eager),
         )
     fallback = entries[-1] if kind == "thumb" else entries[0]
-    return fast_format_html(
+    return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
         'decoding="async" {}></picture>',
@@ -168,24 +136,6 @@ def picture(image, kind, sizes="100vw", eager=False, alt=None):
         fallback["height"],
         alt_text,
         _loading(eager),
-    )
-
-
-@register.simple_tag
-def section_menu(sections, current_path):
-    """The menu's section links, the current section's marked, one per line
-    (a tag rather than a template loop: it is on every page)."""
-    return trusted(  # links built escaped
-        "".join(
-            fast_format_html(
-                '\n      <li><a href="{}"{}>{}</a></li>\n      ',
-                url,
-                CURRENT_PAGE if url == current_path else "",
-                section.name,
-            )
-            for section in sections
-            for url in [section.get_absolute_url()]
-        )
     )
 
 
@@ -208,11 +158,11 @@ def figure_caption(caption, credit):
     if not caption and not credit:
         return ""
     credit_html = (
-        fast_format_html(' <span class="credit">{} {}</span>', _("Photo:"), credit)
+        format_html(' <span class="credit">{} {}</span>', _("Photo:"), credit)
         if credit
         else ""
     )
-    return fast_format_html("<figcaption>{}{}</figcaption>", caption, credit_html)
+    return format_html("<figcaption>{}{}</figcaption>", caption, credit_html)
 
 
 class _BlockEnds(HTMLParser):
@@ -251,7 +201,7 @@ class _BlockEnds(HTMLParser):
 
 
 def body_figure(placement) -> str:
-    return fast_format_html(
+    return format_html(
         '<figure class="story__inline-figure">{}{}</figure>',
         picture(placement.image, "lead", sizes=BODY_FIGURE_SIZES),
         figure_caption(placement.caption_text, placement.credit_text),
@@ -269,7 +219,7 @@ def story_body(story):
     body = story.body or ""
     figures = story.body_figures
     if not figures:
-        return trusted(body)  # sanitised on save
+        return mark_safe(body)  # noqa: S308 (sanitised on save)
     ends = _BlockEnds(body).ends
     slots = {}
     for placement in figures:
@@ -281,7 +231,7 @@ def story_body(story):
         start = end
         pieces.extend(body_figure(placement) for placement in slots.get(count, []))
     pieces.append(body[start:])
-    return trusted("".join(pieces))  # sanitised body, escaped figures
+    return mark_safe("".join(pieces))  # noqa: S308 (sanitised body, escaped figures)
 
 
 @register.simple_tag
@@ -289,114 +239,62 @@ def byline_list(story):
     """Authors linked to their pages: "A, B and C"."""
     authors = story.ordered_authors
     links = [
-        fast_format_html(
+        format_html(
             '<a href="{}" rel="author">{}</a>', author.get_absolute_url(), author.name
         )
         for author in authors
     ]
     if len(links) <= 1:
-        return trusted("".join(links))  # links built escaped
-    others = trusted(", ".join(links[:-1]))  # links built escaped
-    return fast_format_html("{} and {}", others, links[-1])
+        return mark_safe("".join(links))  # noqa: S308 (links built escaped)
+    others = format_html_join(", ", "{}", ((link,) for link in links[:-1]))
+    return format_html("{} and {}", others, links[-1])
 
 
 CARD_IMAGE_SIZES = "(min-width: 48em) 320px, 100vw"
 COMPACT_CARD_IMAGE_SIZES = "7rem"
+CARD_TEMPLATE = "articles/includes/card.html"
 
 
-def story_card(story, level=3, compact=False, hide_section=False, hit=None):
-    """A story card, from a ``for_listing()`` story (bylines prefetched).
+def story_card(story, level=3, compact=False, hide_section=False, hit=None) -> str:
+    """A story card (``articles/includes/card.html``), from a ``for_listing()``
+    story with bylines attached.
 
     ``level`` is the headline's heading level (2 to 4); a ``compact`` card has
     no standfirst and a small thumbnail; ``hide_section`` drops the section
     label on the section's own page. A search hit passes its marked-up
-    ``headline`` and ``excerpt``. The image comes after the text in the
-    document, so screen readers meet the headline first; CSS puts it on top
-    (or beside, for compact cards).
-
-    Built here rather than in an included template: a listing shows up to 30
-    cards, and the include cost more than everything else on the page.
+    ``headline`` and ``excerpt``.
     """
-    headline = hit.headline if hit else story.headline
-    published = template_localtime(story.publish_at)
-    return fast_format_html(
-        '<article class="card{}{}"><div class="card__body">{}'
-        '<h{} class="card__headline"><a href="{}">{}</a></h{}>{}'
-        '<p class="meta">{}<time datetime="{}">{}</time></p></div>{}</article>',
-        " card--compact" if compact else "",
-        " search-hit" if hit else "",
-        "" if hide_section else _card_kicker(story.section),
-        level,
-        story.get_absolute_url(),
-        headline,
-        level,
-        _card_summary(story, compact, hit),
-        _card_byline(story),
-        published.isoformat(),  # the "c" format
-        _formatted(published, "j M Y, H:i"),
-        _card_media(story, compact),
-    )
+    context = {
+        "story": story,
+        "level": level,
+        "compact": compact,
+        "hide_section": hide_section,
+        "hit": hit,
+        "image_sizes": COMPACT_CARD_IMAGE_SIZES if compact else CARD_IMAGE_SIZES,
+    }
+    card = loader.render_to_string(CARD_TEMPLATE, context).strip()
+    return mark_safe(card)  # noqa: S308 (rendered by the card template)
 
 
 @register.simple_tag
 def card_items(stories, level=3, compact=False, hide_section=False):
-    """``story_card`` for each of ``stories``, each in its ``<li>``, one per
-    line: a listing's cards in one tag, since a template loop around
-    ``story_card`` cost more per card than building the card."""
-    return trusted(  # cards built escaped
-        "\n".join(
-            f"<li>{story_card(story, level, compact, hide_section)}</li>"
-            for story in stories
-        )
+    """Each story's card in its ``<li>``, one per line; cards no change
+    touched come from the fragment cache, in one round trip."""
+    layout = f"{level}{'c' if compact else ''}{'h' if hide_section else ''}"
+    cards = fragments.cards_html(
+        list(stories),
+        layout,
+        lambda story: story_card(story, level, compact, hide_section),
     )
+    return format_html_join("\n", "<li>{}</li>", ((mark_safe(card),) for card in cards))  # noqa: S308 (rendered by the card template)
 
 
 @register.simple_tag
 def hit_items(hits, level=2):
-    """``card_items`` for search hits: compact cards with the marked-up
-    headline and excerpt of each hit."""
-    return trusted(  # cards built escaped
-        "\n".join(
-            f"<li>{story_card(hit.story, level, compact=True, hit=hit)}</li>"
-            for hit in hits
-        )
+    """Compact cards of search hits, with each hit's marked-up headline and
+    excerpt (never cached: they differ by query)."""
+    return format_html_join(
+        "\n",
+        "<li>{}</li>",
+        ((story_card(hit.story, level, compact=True, hit=hit),) for hit in hits),
     )
-
-
-def _card_kicker(section) -> str:
-    return fast_format_html(
-        '<p class="kicker"><a href="{}">{}</a></p>',
-        section.get_absolute_url(),
-        section.name,
-    )
-
-
-def _card_summary(story, compact, hit) -> str:
-    if hit:
-        if not hit.excerpt:
-            return ""
-        return fast_format_html(
-            '<p class="card__standfirst search-hit__excerpt">{}</p>', hit.excerpt
-        )
-    if compact or not story.standfirst:
-        return ""
-    return fast_format_html(
-        '<p class="card__standfirst">{}</p>', clip_words(story.standfirst, 30)
-    )
-
-
-def _card_byline(story) -> str:
-    byline = byline_list(story)
-    if not byline:
-        return ""
-    return fast_format_html('<span class="meta__byline">{}</span> ', byline)
-
-
-def _card_media(story, compact) -> str:
-    if story.lead_image is None:
-        return ""
-    sizes = COMPACT_CARD_IMAGE_SIZES if compact else CARD_IMAGE_SIZES
-    thumbnail = picture(story.lead_image, "card", sizes=sizes)
-    if not thumbnail:
-        return ""
-    return fast_format_html('<div class="card__media">{}</div>', thumbnail)
