@@ -9,8 +9,9 @@ p50/p99 latency of each reader page, cached and uncached, next to the same
 story HTML served as a static file through the same stack. Each page is
 run BENCH_RUNS times, each run right after one of the static file, and the
 medians reported; its ratio is the median of the pairs' ratios, so the
-machine's drift does not land on one side. Results go to stdout as a table and to
-bench/results/ as JSON.
+machine's drift does not land on one side. Then the desk day (bench/desk_day.py):
+skewed reader traffic while the desk changes stories at three cadences, against
+the issue's targets. Results go to stdout as a table and to bench/results/ as JSON.
 
 Environment: BENCH_STORIES (default 10000), BENCH_RUNS (3), BENCH_SECONDS (5),
 BENCH_CONNECTIONS (16), BENCH_PORT (8809).
@@ -445,6 +446,10 @@ def print_table(report: dict) -> None:
 
 
 def main() -> None:
+    # Imported here: bench/desk_day.py imports this module's helpers, and run
+    # alone it is __main__, so a module-level import here would be circular.
+    import desk_day
+
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
     database_url = bench_database_url()
@@ -473,6 +478,7 @@ def main() -> None:
         "cached": cached,
         "uncached": uncached,
         "search": search_latency(uncached_env, urls),
+        "desk_day": desk_day.measure(cached_env),
         "images": optional_benchmark("images"),
     }
     with Server(cached_env):
@@ -480,6 +486,7 @@ def main() -> None:
             "lighthouse", f"http://127.0.0.1:{PORT}"
         )
     print_table(report)
+    desk_day.print_summary(report["desk_day"])
     out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     out.write_text(json.dumps(report, indent=2, default=str))
     print(f"\nWritten {out.relative_to(ROOT)}")
