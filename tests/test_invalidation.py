@@ -284,3 +284,29 @@ def test_cards_are_rendered_afresh_when_the_page_cache_is_off(client, newsroom):
     with cards_rendered() as again:
         client.get("/")
     assert first and sorted(again) == sorted(first)
+
+
+def test_submitting_a_change_to_a_live_story_leaves_its_pages_cached(
+    client, page_cache, newsroom, editor
+):
+    """Readers keep the approved version until a moderator approves the
+    change, so saving and submitting it stales none of the story's pages."""
+    from articles.editorial import workflow
+
+    tank = newsroom["tank"]
+    pages = ["/", tank.get_absolute_url(), "/section/land/"]
+    cached(client, *pages)
+    tank.headline = "Tank order, proposed new headline"
+    workflow.save_story(
+        article=tank,
+        user=editor,
+        authors=[byline.author for byline in tank.bylines.all()],
+        tags=["armour"],
+        base_revision_id=tank.latest_revision_id,
+    )
+    workflow.submit(article=Article.objects.get(pk=tank.pk), user=editor)
+    assert set(cache_states(client, *pages).values()) == {"hit"}
+    assert (
+        "proposed new headline"
+        not in client.get(tank.get_absolute_url()).content.decode()
+    )

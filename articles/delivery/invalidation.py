@@ -27,6 +27,21 @@ PLACING_FIELDS = (
 )
 
 
+# Columns no reader surface shows: saving only these (submitting a change,
+# sending it back) stales only the pages not tracked precisely.
+BOOKKEEPING_FIELDS = frozenset(
+    {
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "updated_at",
+        "updated_by",
+        "latest_revision",
+        "went_live_announced",
+    }
+)
+
+
 def placing_of(values: dict) -> tuple:
     return (
         values["live_revision_id"] is not None,
@@ -46,8 +61,12 @@ def remember_placing(sender, instance: Article, **kwargs) -> None:
     )
 
 
-def story_saved(sender, instance: Article, **kwargs) -> None:
-    """Saves of never-approved drafts change nothing a reader sees."""
+def story_saved(sender, instance: Article, update_fields=None, **kwargs) -> None:
+    """Saves of never-approved drafts change nothing a reader sees, and
+    neither do saves of bookkeeping alone."""
+    if update_fields is not None and update_fields <= BOOKKEEPING_FIELDS:
+        cache.record_change(set())
+        return
     before = getattr(instance, "placing_before", None)
     was_visible = before is not None and before["live_revision_id"] is not None
     if not (
