@@ -166,6 +166,11 @@ NEWSROOM_PAGE_CACHE = "default"
 # 0 turns the page cache off.
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 NEWSROOM_BROWSER_CACHE_SECONDS = env.int("NEWSROOM_BROWSER_CACHE_SECONDS", default=60)
+# How long a story card's HTML is kept in the page cache's store, staled
+# like pages by the changes touching what it shows; 0 renders every card.
+NEWSROOM_FRAGMENT_CACHE_SECONDS = env.int(
+    "NEWSROOM_FRAGMENT_CACHE_SECONDS", default=600
+)
 # A CDN in front: the dotted path of a callable given the dependency keys of
 # each change (sorted), to purge what carries them; when set, cached pages
 # name their keys in Surrogate-Key and Cache-Tag. See docs/deployment.md.

@@ -21,6 +21,7 @@ STATIC_ROOT = None  # static files come from the finders in tests
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Off by default in tests so pages reflect each test's data; tests/test_cache.py
-# turns it on.
+# Off by default in tests so pages reflect each test's data; the page_cache
+# fixture (tests/conftest.py) turns both on.
 NEWSROOM_PAGE_CACHE_SECONDS = 0
+NEWSROOM_FRAGMENT_CACHE_SECONDS = 0

@@ -46,8 +46,10 @@ def machine_clock(settings):
 
 @pytest.fixture
 def page_cache(settings):
-    """The reader page cache on, empty before and after the test."""
+    """The reader page cache and the cards' fragment cache on, empty before
+    and after the test."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    settings.NEWSROOM_FRAGMENT_CACHE_SECONDS = 600
     caches["default"].clear()
     yield caches["default"]
     caches["default"].clear()

@@ -278,7 +278,28 @@ def test_a_listing_re_rendered_after_a_change_renders_only_the_changed_card(
     assert "Frigate launched" in response.content.decode()
 
 
-def test_cards_are_rendered_afresh_when_the_page_cache_is_off(client, newsroom):
+def test_cards_come_from_the_fragment_cache_with_the_page_cache_off(
+    client, page_cache, newsroom, settings
+):
+    """Every page rendered, as with the page cache off, still renders only
+    the cards a change touched."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    with cards_rendered() as first:
+        client.get("/")
+    with cards_rendered() as again:
+        response = client.get("/")
+    assert first and again == [] and "X-Cache" not in response
+    frigate = newsroom["frigate"]
+    frigate.standfirst = "The second of class."
+    frigate.save()
+    with cards_rendered() as after_change:
+        client.get("/section/sea/")
+        client.get("/")
+    assert set(after_change) == {frigate.pk}
+
+
+def test_every_card_is_rendered_with_the_fragment_cache_off(client, newsroom, settings):
+    settings.NEWSROOM_FRAGMENT_CACHE_SECONDS = 0
     with cards_rendered() as first:
         client.get("/")
     with cards_rendered() as again:

@@ -619,6 +619,18 @@ def render_state(generation: int) -> RenderState:
     return RenderState(change_log.current(generation), generation // EPOCH)
 
 
+def current_state() -> RenderState:
+    """What something rendered now would be stored under, outside a page
+    being rendered for the page cache (whose lookup read it already)."""
+    cache = page_cache()
+    generation = generation_watch.known(cache)
+    if generation is None:
+        generation = read_watched(cache, [GENERATION_KEY]).get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+    return render_state(generation)
+
+
 def lookup_page(request) -> tuple[RenderState, tuple | None]:
     """What a page rendered now would be stored under, and the page stored
     for ``request`` if it may be served: one round trip to the cache, which

@@ -105,7 +105,6 @@ def story_page(slug: str) -> StoryPage | None:
     related = _related_cards(story)
     attach_bylines([story, *related])
     shows_story(story)
-    shows_cards(related)
     keys.shows(*(keys.listing("tag", tag.pk) for tag in story.tag_list))
     return StoryPage(story, related, corrections(story) if live.has_corrections else [])
 
@@ -134,7 +133,6 @@ def related_stories(story: Article) -> list[Article]:
     """Story cards for the live stories sharing most tags with ``story``."""
     cards = _related_cards(story)
     attach_bylines(cards)
-    shows_cards(cards)
     keys.shows(*(keys.listing("tag", tag.pk) for tag in story.tag_list))
     return cards
 
@@ -180,7 +178,8 @@ def author(slug: str) -> Author | None:
 
 class LiveStories:
     """A listing's live story cards, newest first, for ``Paginator``: counted,
-    and sliced with bylines attached to each slice.
+    and sliced (bylines are read for the cards rendered, by
+    ``articles.delivery.fragments``).
 
     ``kind`` is a key of ``querysets.LISTINGS``; ``key`` the id of its section, tag or
     author.
@@ -204,10 +203,18 @@ class LiveStories:
             return []  # an empty listing's first page: no query has no rows
         keys.shows(keys.listing(self.kind, self.key))
         listing = cards().listing(self.kind, self.key).newest_first()
-        page = list(listing[start:stop])
-        attach_bylines(page)
-        shows_cards(page)
-        return page
+        return list(listing[start:stop])
+
+
+def newest_with_lead(count: int) -> tuple[Article | None, list[Article]]:
+    """The home page's newest live stories: the lead, shown in full, and
+    the ``count`` cards after it, bylines read for all in one query."""
+    newest = LiveStories()[: count + 1]
+    attach_bylines(newest)
+    if not newest:
+        return None, []
+    keys.shows(*keys.card_keys(newest[0]))
+    return newest[0], newest[1:]
 
 
 def section_blocks(sections: list[Section], per_section: int):
@@ -215,8 +222,7 @@ def section_blocks(sections: list[Section], per_section: int):
     if not sections:
         return []
     blocks = section_block_cards([section.pk for section in sections], per_section)
-    attach_bylines(blocks)
-    shows_cards(blocks)
+    attach_bylines(blocks)  # one query for every block, not one a block
     keys.shows(*(keys.listing("section", section.pk) for section in sections))
     by_section = {section.pk: [] for section in sections}
     for card in blocks:
@@ -242,12 +248,6 @@ def attach_bylines(stories: list[Article]) -> None:
         by_story[byline.article_id].append(byline)
     for story in stories:
         story.prefetched_bylines = by_story[story.pk]
-
-
-def shows_cards(cards: list[Article]) -> None:
-    """The page being rendered shows these cards (bylines attached)."""
-    for card in cards:
-        keys.shows(*keys.card_keys(card))
 
 
 def shows_story(story: Article) -> None:

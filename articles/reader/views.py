@@ -71,10 +71,10 @@ class HomeView(PreciselyTrackedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        latest = reader.LiveStories()[: HOME_LATEST + 1]
+        lead, latest = reader.newest_with_lead(HOME_LATEST)
         context.update(
-            lead=latest[0] if latest else None,
-            latest=latest[1:],
+            lead=lead,
+            latest=latest,
             section_blocks=reader.section_blocks(
                 menu_sections(self.request), HOME_PER_SECTION
             ),
