@@ -331,3 +331,22 @@ def test_submitting_a_change_to_a_live_story_leaves_its_pages_cached(
         "proposed new headline"
         not in client.get(tank.get_absolute_url()).content.decode()
     )
+
+
+def test_a_deleted_story_leaves_its_section_listing_at_once(
+    client, page_cache, newsroom, monkeypatch
+):
+    """Page 1 of the section does not show the deleted story, yet its
+    pagination counted it: it must stop offering page 2."""
+    from articles.reader import views
+
+    monkeypatch.setattr(views.SafePaginationMixin, "paginate_by", 1)
+    make_article(headline="Newer land story", section=newsroom["land"])
+    first = client.get("/section/land/")
+    assert "page=2" in first.content.decode()
+    cached(client, "/section/land/", "/section/sea/")
+    newsroom["tank"].delete()
+    response = client.get("/section/land/")
+    assert response["X-Cache"] == "miss"
+    assert "page=2" not in response.content.decode()
+    assert client.get("/section/sea/")["X-Cache"] == "hit"

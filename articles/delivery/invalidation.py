@@ -87,7 +87,14 @@ def story_saved(sender, instance: Article, update_fields=None, **kwargs) -> None
 
 
 def story_deleted(sender, instance: Article, **kwargs) -> None:
-    cache.record_change({keys.story(instance.pk), keys.ALL_STORIES})
+    """Its bylines and tag links go first, touching their listings."""
+    cache.record_change(
+        {
+            keys.story(instance.pk),
+            keys.ALL_STORIES,
+            keys.listing("section", instance.section_id),
+        }
+    )
 
 
 def listings_of(story: Article) -> set[str]:
