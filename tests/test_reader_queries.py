@@ -63,7 +63,7 @@ def test_each_call_reads_its_own_story():
 def test_a_scheduled_story_appears_when_its_time_comes_and_goes_at_expiry(
     machine_clock,
 ):
-    """"Now" is read on every call, never kept from an earlier one."""
+    """The clock is read on every call, never kept from an earlier one."""
     now = timezone.now()
     story = make_article(
         headline="Budget vote",
