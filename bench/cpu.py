@@ -33,30 +33,28 @@ BENCH_STORIES, BENCH_RUNS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_PORT (this
 one and the next two), BENCH_REDIS.
 """
 
-import json
 import os
 import shutil
 import statistics
 import sys
 from contextlib import ExitStack
-from datetime import UTC, datetime
 
 # bench/run.py sits beside this file (sys.path[0] when run as a script); its
 # module level only reads the environment, so importing it starts nothing.
 from run import (
     PORT,
     RESULTS,
-    ROOT,
     RUNS,
     SECONDS,
     STATIC_PATH,
-    STORIES,
     WARM_UP_SECONDS,
     Server,
     bench_database_url,
     prepare,
     probe,
+    report_header,
     server_env,
+    write_report,
     write_static_story,
     wrk,
 )
@@ -244,22 +242,7 @@ def main() -> None:
     write_static_story(info)
     result = measure(database_url, info["urls"])
     print_summary(result)
-    out = RESULTS / f"cpu-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": (
-                    f"{os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}"
-                ),
-                "stories": STORIES,
-                "database": database_url.split(":", 1)[0],
-                "cpu": result,
-            },
-            indent=2,
-        )
-    )
-    print(f"\nWritten {out.relative_to(ROOT)}")
+    write_report("cpu", {**report_header(database_url), "cpu": result})
 
 
 if __name__ == "__main__":

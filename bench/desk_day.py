@@ -65,13 +65,14 @@ from run import (
     PYTHON,
     RESULTS,
     ROOT,
-    STORIES,
     Server,
     bench_database_url,
     http_get,
     manage,
     prepare,
+    report_header,
     server_env,
+    write_report,
 )
 
 SECONDS = int(os.environ.get("BENCH_DESK_SECONDS", "50"))
@@ -539,22 +540,7 @@ def main() -> None:
     shutil.rmtree(RESULTS / "cache", ignore_errors=True)
     result = measure(env)
     print_summary(result)
-    out = RESULTS / f"desk-day-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": (
-                    f"{os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}"
-                ),
-                "stories": STORIES,
-                "database": database_url.split(":", 1)[0],
-                "desk_day": result,
-            },
-            indent=2,
-        )
-    )
-    print(f"\nWritten {out.relative_to(ROOT)}")
+    write_report("desk-day", {**report_header(database_url), "desk_day": result})
 
 
 if __name__ == "__main__":

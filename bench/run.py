@@ -539,11 +539,8 @@ def main() -> None:
     print("Cached:", flush=True)
     cached = measure_mode(cached_env, urls, memory=False)
     report = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}",
-        "stories": STORIES,
+        **report_header(database_url),
         "seeding": seeding,
-        "database": database_url.split(":", 1)[0],
         "urls": urls,
         "queries": info["queries"],
         "sizes": info["sizes"],
@@ -562,7 +559,22 @@ def main() -> None:
     print_table(report)
     cpu.print_summary(report["cpu"])
     desk_day.print_summary(report["desk_day"])
-    out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    write_report("bench", report)
+
+
+def report_header(database_url: str) -> dict:
+    """What every bench report starts with: when, where, how much, on what."""
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} CPUs, {os.uname().sysname} {os.uname().release}",
+        "stories": STORIES,
+        "database": database_url.split(":", 1)[0],
+    }
+
+
+def write_report(name: str, report: dict) -> None:
+    """``report`` as JSON under bench/results, named by ``name`` and the time."""
+    out = RESULTS / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
     out.write_text(json.dumps(report, indent=2, default=str))
     print(f"\nWritten {out.relative_to(ROOT)}")
 

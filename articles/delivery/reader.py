@@ -87,46 +87,40 @@ class StoryPage(NamedTuple):
     corrections: list[Correction]
 
 
-class _LiveStory(NamedTuple):
-    story: Article
-    has_corrections: bool
-
-
 def story_page(slug: str) -> StoryPage | None:
     """What the story page shows of the live story at ``slug``, or None: the
     story as ``live_story()`` gives it, its related cards and corrections.
 
     The bylines of the story and of its cards are read in one query.
     """
-    live = _live_story_without_bylines(slug)
-    if live is None:
+    story = _live_story_without_bylines(slug)
+    if story is None:
         return None
-    story = live.story
     related = _related_cards(story)
     attach_bylines([story, *related])
     shows_story(story)
     keys.shows(*(keys.listing("tag", tag.pk) for tag in story.tag_list))
-    return StoryPage(story, related, corrections(story) if live.has_corrections else [])
+    return StoryPage(
+        story, related, corrections(story) if story.has_corrections else []
+    )
 
 
 def live_story(slug: str) -> Article | None:
     """The live story at ``slug`` with its section, lead photo, bylines,
     tags and photo placements (``for_story_page()``'s), or None."""
-    live = _live_story_without_bylines(slug)
-    if live is None:
-        return None
-    attach_bylines([live.story])
-    shows_story(live.story)
-    return live.story
-
-
-def _live_story_without_bylines(slug: str) -> _LiveStory | None:
-    story = live_story_with_flags(slug)
+    story = _live_story_without_bylines(slug)
     if story is None:
         return None
-    if not story.has_placements:
+    attach_bylines([story])
+    shows_story(story)
+    return story
+
+
+def _live_story_without_bylines(slug: str) -> Article | None:
+    story = live_story_with_flags(slug)
+    if story is not None and not story.has_placements:
         story.image_placements = []
-    return _LiveStory(story, story.has_corrections)
+    return story
 
 
 def related_stories(story: Article) -> list[Article]:
